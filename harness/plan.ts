@@ -1,0 +1,40 @@
+// The resolved, validated plan a run executes. Built by harness/config from YAML; runners read it.
+import type { SourcePosition } from './result.ts';
+import type { CheckExpression } from './gates/expression.ts';
+
+/** Which system a suite drives. `name` is a model name from suites/models.yaml, a .gguf path, or a URL. */
+export interface TargetRef {
+  type: 'gguf' | 'http';
+  name: string;
+  position?: SourcePosition;
+}
+
+export interface PlannedCheck {
+  source: string;
+  expression: CheckExpression;
+  position: SourcePosition;
+}
+
+export interface SuitePlan {
+  name: string;
+  kind: string;
+  /** Absolute path of the YAML file. */
+  file: string;
+  fileSha256: string;
+  target: TargetRef;
+  compare?: TargetRef;
+  /** Kind-specific parameters, already validated against the kind's schema (the block named after the kind). */
+  params: Record<string, unknown>;
+  checks: PlannedCheck[];
+  /** Overall time limit for the suite in ms. */
+  timeoutMs: number;
+}
+
+export interface GatePlan {
+  number: number;
+  title: string;
+  file: string;
+  fileSha256: string;
+  needs: string[];
+  suites: SuitePlan[];
+}
