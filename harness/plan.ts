@@ -38,3 +38,17 @@ export interface GatePlan {
   needs: string[];
   suites: SuitePlan[];
 }
+
+/** A model name resolved to a file, with the prefixes its authors ask for. See harness/config/models.ts. */
+export interface ResolvedModel {
+  name: string;
+  path: string;
+  queryPrefix: string;
+  documentPrefix: string;
+  /** Set when the path is a fixture model the harness generates on first use. */
+  fixture?: string;
+  /** sha256 the file must have, from a manifest, when one is known. */
+  expectedSha256?: string;
+  /** Where the path came from, for messages: "suites/models.yaml", "EMBEDGATE_CANDIDATE", "--model". */
+  source: string;
+}
