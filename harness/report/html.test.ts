@@ -1,0 +1,97 @@
+// Opens report.html in headless Chromium: the verdict banner reads right, every suite carries its
+// outcome, hostile strings stay text, and the page makes no request beyond its own file.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../result.ts';
+import { HTML_REPORT_FILE, createHtmlReporter, renderHtml } from './html.ts';
+import { erroredReport, failReport, inconclusiveReport, makeSuite } from './sample-reports.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = join(tmpdir(), 'embedgate-report.png');
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y chromium\` (the CI script does)`);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Writes the report, opens it and returns the page with every URL it asked for. */
+async function open(report: RunReport) {
+  const dir = mkdtempSync(join(tmpdir(), 'embedgate-html-'));
+  await createHtmlReporter().onRunEnd?.(report, dir);
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const requested: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    requested.push(url);
+    return url.startsWith('file:') || url.startsWith('data:') ? route.continue() : route.abort();
+  });
+  const page = await context.newPage();
+  page.on('request', (request) => requested.push(request.url()));
+  await page.goto(pathToFileURL(join(dir, HTML_REPORT_FILE)).href);
+  return { page, requested, context };
+}
+
+const HOSTILE = '<img src="http://evil.example/x.png"><script>window.pwned=1</script>';
+
+describe('report.html', () => {
+  it('shows the verdict, suite outcomes and latency charts, offline', async () => {
+    const report = erroredReport();
+    report.suites[0] = makeSuite({ name: `bench ${HOSTILE}`, outcome: 'fail', checks: failReport().suites[0]!.checks });
+    report.verdict = 'fail';
+    report.exitCode = 1;
+    report.reason = '1 check failed & 1 suite errored';
+    const { page, requested, context } = await open(report);
+
+    const banner = page.locator('[data-verdict]');
+    expect(await banner.getAttribute('data-verdict')).toBe('fail');
+    expect(await banner.locator('h1').textContent()).toBe('FAIL');
+    expect(await banner.textContent()).toContain('1 check failed & 1 suite errored');
+
+    const outcomes = await page.locator('section.suite').evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')));
+    expect(outcomes).toEqual(['fail', 'error']);
+    expect(await page.locator('section[data-outcome=error] .reason').textContent()).toBe('model failed to load: /models/<bad>.gguf & tensor table truncated');
+    expect(await page.locator('tr[data-status=fail] td').nth(2).textContent()).toContain('<b>bold</b>');
+
+    // The hostile suite name is text, not markup.
+    expect(await page.locator('script').count()).toBe(0);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(await page.locator('section.suite h2').first().textContent()).toContain(HOSTILE);
+
+    const bars = page.locator('section[data-outcome=fail] svg.latency-chart rect');
+    expect(await bars.count()).toBeGreaterThanOrEqual(6); // p50/p95/p99 for this run and the baseline
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('is one self-contained file', () => {
+    const html = renderHtml(failReport());
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
+    expect(html).not.toMatch(/@import|url\(/i);
+  });
+
+  it('names missing suite kinds and harness errors', () => {
+    const html = renderHtml({ ...inconclusiveReport(), harnessErrors: ['reporter "x" failed in onRunEnd: <oops>'] });
+    expect(html).toContain('data-verdict="inconclusive"');
+    expect(html).toContain('none ran: <code>memory</code>, <code>soak</code>');
+    expect(html).toContain('<li>reporter &quot;x&quot; failed in onRunEnd: &lt;oops&gt;</li>');
+  });
+});
