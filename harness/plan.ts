@@ -7,6 +7,8 @@ export interface TargetRef {
   type: 'gguf' | 'http';
   name: string;
   position?: SourcePosition;
+  /** For gguf targets: the model the name resolved to at load time (harness/config/models.ts). */
+  model?: ResolvedModel;
 }
 
 export interface PlannedCheck {

@@ -1,0 +1,61 @@
+// Turns a suite's `checks:` list into PlannedChecks: parse each one, type-check it against the
+// kind's metrics, and move every column from "inside the expression" to "inside the file".
+import type { SuiteKindSpec } from '../kinds.ts';
+import type { PlannedCheck } from '../plan.ts';
+import { parseCheck } from '../gates/parse.ts';
+import { CheckSyntaxError } from '../gates/lex.ts';
+import { typeCheck } from '../gates/typecheck.ts';
+import type { ConfigError } from './errors.ts';
+import { formatPath, nodeAt, positionOf, type YamlSource } from './yaml-source.ts';
+
+export interface CheckContext {
+  /** undefined when the suite's kind is unknown: checks are then only parsed. */
+  kind?: SuiteKindSpec;
+  hasCompare: boolean;
+}
+
+export function compileChecks(source: YamlSource, context: CheckContext): { checks: PlannedCheck[]; errors: ConfigError[] } {
+  const list = (source.data as Record<string, unknown>)['checks'];
+  const checks: PlannedCheck[] = [];
+  const errors: ConfigError[] = [];
+  if (!Array.isArray(list)) return { checks, errors }; // a wrong type is the schema's to report
+  list.forEach((text, index) => {
+    if (typeof text !== 'string') return;
+    const segments = ['checks', index];
+    const start = expressionStart(source, segments, text);
+    const at = (column: number) => ({ ...source.lineCounter.linePos(start + column - 1), file: source.file });
+    const error = (column: number, message: string, expected: string): ConfigError => {
+      const { line, col } = at(column);
+      return { file: source.file, line, col, path: formatPath(segments), message, expected };
+    };
+    try {
+      const expression = parseCheck(text);
+      if (context.kind) {
+        const metrics = context.kind.implemented ? context.kind.metrics : undefined;
+        for (const e of typeCheck(expression, { kind: context.kind.kind, metrics, hasCompare: context.hasCompare })) {
+          errors.push(error(e.column, e.message, e.expected));
+        }
+      }
+      checks.push({ source: text, expression, position: at(1) });
+    } catch (cause) {
+      if (!(cause instanceof CheckSyntaxError)) throw cause;
+      errors.push(error(cause.column, `check syntax: ${cause.detail}`, cause.expected));
+    }
+  });
+  return { checks, errors };
+}
+
+/**
+ * Offset in the file of the check's first character. The node's range starts at the quote for a
+ * quoted scalar and at the indicator for a block scalar, so find the text itself from there.
+ */
+function expressionStart(source: YamlSource, segments: (string | number)[], text: string): number {
+  const node = nodeAt(source, segments).node;
+  const from = node?.range?.[0];
+  if (from === undefined) {
+    const { line, col } = positionOf(source, segments);
+    return source.lineCounter.lineStarts[line - 1]! + col - 1;
+  }
+  const found = source.text.indexOf(text, from);
+  return found >= 0 && found <= (node?.range?.[1] ?? from) ? found : from;
+}

@@ -1,0 +1,104 @@
+// Loads one suite file into a SuitePlan, or into every error the file has.
+//
+// Kinds with `implemented: false` load: their parameter block is only required to be a mapping and
+// their checks are parsed but metric names are not checked (the catalog is still empty). That lets
+// gates name the suites they will need today; the gate verdict is inconclusive until a runner exists.
+import path from 'node:path';
+import { SUITE_KINDS, type SuiteKindSpec } from '../kinds.ts';
+import type { SuitePlan, TargetRef } from '../plan.ts';
+import { parseDuration } from './duration.ts';
+import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts';
+import { ModelResolutionError, resolveModel, type ModelCatalog } from './models.ts';
+import { buildSuiteSchema } from './schema.ts';
+import { compileChecks } from './suite-checks.ts';
+import { validateAgainstSchema } from './validate.ts';
+import { formatPath, positionOf, readYaml, type YamlSource } from './yaml-source.ts';
+
+export interface LoadContext {
+  /** --model NAME=PATH from the command line. */
+  overrides?: Record<string, string>;
+  /** Defaults to process.env. */
+  env?: Record<string, string | undefined>;
+  /** Base for paths given on the command line; defaults to process.cwd(). */
+  cwd?: string;
+  /** Defaults to SUITE_KINDS. */
+  kinds?: Record<string, SuiteKindSpec>;
+  /** Defaults to suites/models.yaml. */
+  catalog?: ModelCatalog;
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+/** Kinds whose whole point is to run long. */
+const KIND_TIMEOUT_MS: Record<string, number> = { soak: 25 * 3_600_000 };
+
+const schemas = new WeakMap<Record<string, SuiteKindSpec>, Record<string, unknown>>();
+
+function suiteSchema(kinds: Record<string, SuiteKindSpec>): Record<string, unknown> {
+  let schema = schemas.get(kinds);
+  if (!schema) schemas.set(kinds, (schema = buildSuiteSchema(kinds)));
+  return schema;
+}
+
+export function loadSuite(file: string, context: LoadContext = {}): LoadResult<SuitePlan> {
+  const absolute = path.resolve(context.cwd ?? process.cwd(), file);
+  const read = readYaml(absolute);
+  if (!read.ok) return read;
+  const source = read.source;
+  const errors: ConfigError[] = [...read.errors];
+  if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
+    errors.push({ file: absolute, line: 1, col: 1, path: '', message: 'a suite file must be a mapping', expected: 'keys suite, kind, target, checks, …' });
+    return { ok: false, errors };
+  }
+  errors.push(...validateAgainstSchema(source, suiteSchema(context.kinds ?? SUITE_KINDS)));
+
+  const data = source.data as Record<string, unknown>;
+  const kinds = context.kinds ?? SUITE_KINDS;
+  const kind = typeof data['kind'] === 'string' && Object.hasOwn(kinds, data['kind']) ? kinds[data['kind']] : undefined;
+  const compiled = compileChecks(source, { ...(kind ? { kind } : {}), hasCompare: data['compare'] !== undefined });
+  errors.push(...compiled.errors);
+  const target = targetRef(source, 'target', context, errors);
+  const compare = data['compare'] === undefined ? undefined : targetRef(source, 'compare', context, errors);
+
+  if (errors.length > 0 || !kind || !target) return { ok: false, errors: sortConfigErrors(errors) };
+  const timeout = typeof data['timeout'] === 'string' ? parseDuration(data['timeout']) : undefined;
+  return {
+    ok: true,
+    plan: {
+      name: data['suite'] as string,
+      kind: kind.kind,
+      file: absolute,
+      fileSha256: source.sha256,
+      target,
+      ...(compare ? { compare } : {}),
+      params: (data[kind.kind] as Record<string, unknown> | undefined) ?? {},
+      checks: compiled.checks,
+      timeoutMs: timeout ?? KIND_TIMEOUT_MS[kind.kind] ?? DEFAULT_TIMEOUT_MS,
+    },
+  };
+}
+
+/** The target or compare entry, with a gguf model resolved; problems go to `errors`. */
+function targetRef(source: YamlSource, key: 'target' | 'compare', context: LoadContext, errors: ConfigError[]): TargetRef | undefined {
+  const value = (source.data as Record<string, unknown>)[key];
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entries = Object.entries(value).filter(([type]) => type === 'gguf' || type === 'http');
+  if (entries.length !== 1 || typeof entries[0]![1] !== 'string') return undefined; // the schema reports the shape
+  const [type, name] = entries[0] as ['gguf' | 'http', string];
+  const segments = [key, type];
+  const position = { file: source.file, ...positionOf(source, segments) };
+  if (type === 'http') return { type, name, position };
+  try {
+    const model = resolveModel(name, {
+      ...(context.overrides ? { overrides: context.overrides } : {}),
+      ...(context.env ? { env: context.env } : {}),
+      ...(context.catalog ? { catalog: context.catalog } : {}),
+      ...(context.cwd ? { cwd: context.cwd } : {}),
+      baseDir: path.dirname(source.file),
+    });
+    return { type, name, position, model };
+  } catch (cause) {
+    if (!(cause instanceof ModelResolutionError)) throw cause;
+    errors.push({ ...position, path: formatPath(segments), message: cause.message, expected: cause.expected });
+    return undefined;
+  }
+}

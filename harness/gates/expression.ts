@@ -1,0 +1,125 @@
+// The parsed form of a gate check (`latency.p95 <= 2 * baseline.latency.p95`), and the table of
+// metric scopes. Built by parse.ts, checked by typecheck.ts, judged by evaluate.ts.
+import type { Dimension, Metrics } from '../result.ts';
+
+/** Columns are 1-based positions inside the check's source text. */
+export interface NumberNode {
+  type: 'number';
+  /** In base units (ms, bytes); `%` already divided by 100. */
+  value: number;
+  /** The unit as written, if any: `ms`, `GiB`, `%`, `x`. */
+  unit?: string;
+  dimension: Dimension;
+  /** The literal exactly as written, for messages: `50ms`, `70%`. */
+  text: string;
+  column: number;
+}
+
+export interface MetricNode {
+  type: 'metric';
+  scope: ScopeName;
+  /** The name inside its scope's catalog: `latency.p95` for `baseline.latency.p95`. */
+  name: string;
+  /** As written, scope included. */
+  text: string;
+  column: number;
+}
+
+export interface UnaryNode {
+  type: 'unary';
+  op: '-';
+  operand: ValueNode;
+  column: number;
+}
+
+export type ArithmeticOperator = '+' | '-' | '*' | '/';
+
+export interface BinaryNode {
+  type: 'binary';
+  op: ArithmeticOperator;
+  left: ValueNode;
+  right: ValueNode;
+  /** Column of the operator. */
+  column: number;
+}
+
+export type ValueNode = NumberNode | MetricNode | UnaryNode | BinaryNode;
+
+export type ComparisonOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export const COMPARISON_OPERATORS: readonly ComparisonOperator[] = ['<=', '>=', '==', '!=', '<', '>'];
+
+/** A whole check: exactly one comparison between two arithmetic expressions. */
+export interface CheckExpression {
+  type: 'comparison';
+  op: ComparisonOperator;
+  left: ValueNode;
+  right: ValueNode;
+  /** Column of the comparison operator. */
+  column: number;
+  source: string;
+}
+
+/** Where the metrics a check reads come from at run time. */
+export interface EvaluationContext {
+  self: Metrics;
+  baseline?: Metrics;
+  machine: Metrics;
+}
+
+export type ScopeName = 'self' | 'baseline' | 'machine';
+
+export interface ScopeSpec {
+  /** What a user reads in messages. */
+  description: string;
+  /** Which metric catalog names in this scope are checked against. */
+  catalog: 'kind' | 'machine';
+  /** Whether the suite must have `compare:` for this scope to mean anything. */
+  needsCompare: boolean;
+  /** Why a metric in this scope can be missing at run time. */
+  missingHint: string;
+}
+
+/**
+ * Scopes selected by the first segment of a metric name. Unprefixed names are `self`.
+ * Adding a scope (e.g. `ceiling.` for the in-process throughput ceiling) is one entry here,
+ * one field in EvaluationContext and one case in typecheck's catalog choice.
+ */
+export const SCOPES: Record<ScopeName, ScopeSpec> = {
+  self: {
+    description: "the suite's own target",
+    catalog: 'kind',
+    needsCompare: false,
+    missingHint: 'the runner did not report it',
+  },
+  baseline: {
+    description: 'the `compare:` target, measured the same way in the same run',
+    catalog: 'kind',
+    needsCompare: true,
+    missingHint: 'the compare target did not report it',
+  },
+  machine: {
+    description: 'the machine the run is on',
+    catalog: 'machine',
+    needsCompare: false,
+    missingHint: 'the harness could not measure it on this machine',
+  },
+};
+
+/** First segments that select a scope; `self` is implicit and cannot be written. */
+export const SCOPE_PREFIXES: Record<string, ScopeName> = { baseline: 'baseline', machine: 'machine' };
+
+/** Every metric a check reads, in source order. */
+export function metricsOf(node: CheckExpression | ValueNode): MetricNode[] {
+  switch (node.type) {
+    case 'number':
+      return [];
+    case 'metric':
+      return [node];
+    case 'unary':
+      return metricsOf(node.operand);
+    case 'binary':
+    case 'comparison':
+      return [...metricsOf(node.left), ...metricsOf(node.right)];
+  }
+}
