@@ -32,10 +32,10 @@ const latency = (prefix: string, what: string): MetricCatalog =>
   );
 
 const benchMetrics: MetricCatalog = {
-  ...latency('single', 'one embedding of one text'),
-  'single.throughput': { unit: 'per_second', description: 'embeddings per second, one text per call' },
-  ...latency('batch', 'one call embedding a batch of texts'),
-  'batch.throughput': { unit: 'per_second', description: 'embeddings per second, batched calls' },
+  ...latency('single', 'one call embedding one query'),
+  'single.throughput': { unit: 'per_second', description: 'embeddings per second, one query per call' },
+  ...latency('batch', 'one call embedding a batch of documents'),
+  'batch.throughput': { unit: 'per_second', description: 'documents embedded per second, batched calls' },
   'vectors.invalid': { unit: 'count', description: 'vectors with NaN/Inf, all zeros or the wrong dimension' },
 };
 
@@ -75,7 +75,7 @@ export const SUITE_KINDS: Record<string, SuiteKindSpec> = {
         batchSize: { type: 'integer', minimum: 1, maximum: 512, description: 'texts per batched call (default 8)' },
         time: duration('how long each task runs after warm-up (default 2s)'),
         warmup: duration('warm-up time per task (default 250ms)'),
-        minIterations: { type: 'integer', minimum: 1, description: 'at least this many calls per task (default 20)' },
+        minIterations: { type: 'integer', minimum: 1, description: 'at least this many calls per task (default 10)' },
         texts: { type: 'string', description: 'JSON array of texts to embed, relative to the suite file (default: built-in sample)' },
       },
     },

@@ -1,0 +1,174 @@
+// End to end: the real embedgate command on small fixture suites, real fixture models in a real
+// llama.cpp worker, real report files. Each test checks the exit code and what was written.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import type { RunReport } from './result.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'embedgate.mjs');
+const SUITES = join(ROOT, 'fixtures', 'suites');
+const BAD_MODELS = join(ROOT, 'fixtures', 'models', 'bad');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  outRoot: string;
+}
+
+function embedgate(args: string[], opts: { onStart?: (child: ReturnType<typeof spawn>) => void; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  const outRoot = mkdtempSync(join(tmpdir(), 'embedgate-cli-'));
+  const child = spawn(process.execPath, [BIN, ...args, '--out', outRoot], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  opts.onStart?.(child);
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, outRoot })));
+}
+
+function reportDir(run: Run): string {
+  const dirs = readdirSync(run.outRoot);
+  expect(dirs, `one run directory under ${run.outRoot}\n${run.stderr}`).toHaveLength(1);
+  return join(run.outRoot, dirs[0]!);
+}
+
+function readReport(run: Run): RunReport {
+  return JSON.parse(readFileSync(join(reportDir(run), 'report.json'), 'utf8')) as RunReport;
+}
+
+describe('embedgate run', () => {
+  it('passes a passing suite, exits 0 and writes all five report files', async () => {
+    const run = await embedgate(['run', join(SUITES, 'fidelity-pass.yaml')]);
+    expect(run.code, run.stderr).toBe(0);
+    const dir = reportDir(run);
+    for (const file of ['events.jsonl', 'report.json', 'junit.xml', 'summary.md', 'report.html']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    const report = readReport(run);
+    expect(report.schemaVersion).toBe(1);
+    expect(report.verdict).toBe('pass');
+    expect(report.suites[0]!.metrics['cosine.min']!.value).toBeGreaterThanOrEqual(0.999);
+    // Provenance names the model by sha256 and the suite file by hash.
+    expect(report.provenance.models[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(report.provenance.suiteFiles[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('run-start');
+    expect(events.at(-1).type).toBe('run-end');
+    expect(run.stdout).toMatch(/PASS/);
+  });
+
+  it('exits 1 when a check fails, and junit.xml records it by structure', async () => {
+    const run = await embedgate(['run', join(SUITES, 'fidelity-fail.yaml')]);
+    expect(run.code, run.stderr).toBe(1);
+    const report = readReport(run);
+    expect(report.verdict).toBe('fail');
+    expect(report.suites[0]!.checks.map((c) => c.status)).toEqual(['pass', 'fail']);
+
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      readFileSync(join(reportDir(run), 'junit.xml'), 'utf8'),
+    );
+    const suites = [xml.testsuites.testsuite].flat();
+    const suite = suites.find((s: { name: string }) => s.name === 'fidelity-fail');
+    expect(Number(suite.tests)).toBe(2);
+    expect(Number(suite.failures)).toBe(1);
+    const cases = [suite.testcase].flat();
+    const failed = cases.find((c: { name: string }) => c.name === 'items >= 1000');
+    expect(failed.failure).toBeDefined();
+  });
+
+  it('survives a corrupt model: the suite errors with the file and reason, the report is written, exit 3', async () => {
+    const truncated = join(BAD_MODELS, 'truncated.gguf');
+    const run = await embedgate(['run', join(SUITES, 'fidelity-pass.yaml'), '--model', `baseline=${truncated}`]);
+    expect(run.code, run.stderr).toBe(3);
+    const report = readReport(run);
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.suites[0]!.outcome).toBe('error');
+    expect(report.suites[0]!.reason).toContain(truncated);
+    expect(report.suites[0]!.reason).toMatch(/truncat|past the end|end of file/i);
+    expect(existsSync(join(reportDir(run), 'report.html'))).toBe(true);
+  });
+
+  it('refuses golden vectors recorded for another model', async () => {
+    const candidate = join(ROOT, 'fixtures', 'models', 'candidate.gguf');
+    const run = await embedgate(['run', join(SUITES, 'fidelity-pass.yaml'), '--model', `baseline=${candidate}`]);
+    expect(run.code, run.stderr).toBe(3);
+    const suite = readReport(run).suites[0]!;
+    expect(suite.outcome).toBe('error');
+    expect(suite.reason).toMatch(/recorded for model sha256/);
+    expect(suite.reason).toMatch(/record-golden/);
+  });
+
+  it('runs a bench suite and reports percentiles and throughput', async () => {
+    const run = await embedgate(['run', join(SUITES, 'bench-quick.yaml')]);
+    expect(run.code, run.stderr).toBe(0);
+    const metrics = readReport(run).suites[0]!.metrics;
+    const p50 = metrics['single.latency.p50']!.value;
+    const p95 = metrics['single.latency.p95']!.value;
+    expect(p50).toBeGreaterThan(0);
+    expect(p50).toBeLessThanOrEqual(p95);
+    expect(p95).toBeLessThanOrEqual(metrics['single.latency.max']!.value);
+    expect(metrics['batch.throughput']!.value).toBeGreaterThan(0);
+  });
+
+  it('on SIGINT writes an interrupted report and exits 3 within 5 s', async () => {
+    let interruptedAt = 0;
+    const run = await embedgate(['run', join(SUITES, 'bench-long.yaml')], {
+      onStart: (child) => {
+        // Interrupt once the bench is really running (its first progress line or 8 s).
+        let sent = false;
+        const send = () => {
+          if (sent) return;
+          sent = true;
+          interruptedAt = Date.now();
+          child.kill('SIGINT');
+        };
+        const timer = setTimeout(send, 8000);
+        child.stderr!.on('data', (d: Buffer) => {
+          if (/bench-long/.test(String(d)) && /▶/.test(String(d))) setTimeout(send, 1500);
+        });
+        child.on('close', () => clearTimeout(timer));
+      },
+    });
+    const elapsed = Date.now() - interruptedAt;
+    expect(run.code, run.stderr).toBe(3);
+    expect(elapsed).toBeLessThan(5000);
+    const report = readReport(run);
+    expect(report.status).toBe('interrupted');
+    expect(report.verdict).toBe('inconclusive');
+  });
+
+  it('exits 2 with file:line:col for a malformed suite', async () => {
+    const file = join(ROOT, 'fixtures', 'bad-suites', 'unknown-metric.yaml');
+    const run = await embedgate(['run', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown-metric\.yaml:\d+:\d+/);
+    expect(readdirSync(run.outRoot)).toHaveLength(0);
+  });
+});
+
+describe('embedgate gate', () => {
+  it('gate 3 is inconclusive and names the missing suite kinds', async () => {
+    const run = await embedgate(['gate', '3']);
+    expect(run.code, run.stderr).toBe(3);
+    const report = readReport(run);
+    expect(report.gate?.missingKinds.sort()).toEqual(['fault', 'load', 'memory']);
+    expect(run.stdout + run.stderr).toMatch(/load/);
+  });
+
+  it('rejects a gate number out of range as a usage error', async () => {
+    const run = await embedgate(['gate', '7']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/1 to 4/);
+  });
+});

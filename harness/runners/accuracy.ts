@@ -1,0 +1,80 @@
+// Fidelity: embed the texts a golden file was recorded from and compare vector by vector.
+// Refuses golden vectors recorded for another model: that would measure the wrong thing.
+import { dirname, resolve } from 'node:path';
+import { readGolden, sha256Text } from '../golden.ts';
+import { cosine, normalisedSquaredError } from '../metrics/vector-math.ts';
+import { mean, percentileOfSorted } from '../metrics/statistics.ts';
+import { emptyHygiene, inspectVectors } from '../metrics/vector-hygiene.ts';
+import type { Metrics } from '../result.ts';
+import type { Runner } from './runner.ts';
+
+const BATCH = 16;
+
+export class GoldenMismatchError extends Error {}
+
+export const runAccuracy: Runner = async ({ plan, target, compare, emit, signal }) => {
+  if (compare) {
+    throw new Error(`${plan.file}: an accuracy suite compares its target with golden vectors; remove "compare:" (each model needs its own golden file)`);
+  }
+  const params = plan.params as { golden: string; allowOtherModel?: boolean };
+  const goldenPath = resolve(dirname(plan.file), params.golden);
+  const golden = readGolden(goldenPath);
+  const info = target.info();
+
+  if (golden.model.sha256 !== info.sha256 && !params.allowOtherModel) {
+    throw new GoldenMismatchError(
+      `golden vectors ${goldenPath} were recorded for model sha256 ${golden.model.sha256.slice(0, 12)}… (${golden.model.name}), ` +
+        `but the target ${info.path} has sha256 ${info.sha256.slice(0, 12)}…. Re-record them with ` +
+        `"embedgate record-golden --model ${info.name} --out ${params.golden}", or set accuracy.allowOtherModel: true to compare across models on purpose`,
+    );
+  }
+
+  // Embed exactly the strings the golden file was recorded from, with its prefixes.
+  const inputs = golden.items.map((item) => (item.role === 'query' ? golden.prefixes.query : golden.prefixes.document) + item.text);
+  const editedTexts = golden.items.filter((item, i) => item.textSha256 !== sha256Text(inputs[i]!)).map((item) => item.id);
+  if (editedTexts.length > 0) {
+    throw new GoldenMismatchError(`golden file ${goldenPath}: text hash differs for ${editedTexts.join(', ')}; the file was edited by hand, re-record it`);
+  }
+
+  const hygiene = emptyHygiene();
+  const cosines: { id: string; cosine: number }[] = [];
+  const errors: number[] = [];
+  let dimensionMismatches = 0;
+  for (let start = 0; start < inputs.length; start += BATCH) {
+    signal.throwIfAborted();
+    const vectors = await target.embed(inputs.slice(start, start + BATCH));
+    inspectVectors(hygiene, vectors, info.dimensions);
+    vectors.forEach((vector, j) => {
+      const item = golden.items[start + j]!;
+      if (vector.length !== item.vector.length) dimensionMismatches++;
+      cosines.push({ id: item.id, cosine: cosine(vector, item.vector) });
+      errors.push(normalisedSquaredError(vector, item.vector));
+    });
+    emit({ type: 'progress', suite: plan.name, phase: 'embedding golden texts', done: Math.min(inputs.length, start + BATCH), total: inputs.length });
+  }
+
+  for (const c of cosines) emit({ type: 'sample', suite: plan.name, name: 'cosine', value: c.cosine, unit: 'score', attrs: { id: c.id } });
+  // A NaN cosine (zero vector, wrong length) is the worst possible agreement, not a missing value.
+  const sorted = cosines.map((c) => (Number.isNaN(c.cosine) ? -1 : c.cosine)).sort((a, b) => a - b);
+  const finiteErrors = errors.filter(Number.isFinite);
+  const metrics: Metrics = {
+    'cosine.min': { value: sorted[0]!, unit: 'score' },
+    'cosine.p1': { value: percentileOfSorted(sorted, 1), unit: 'score' },
+    'cosine.mean': { value: mean(sorted), unit: 'score' },
+    items: { value: cosines.length, unit: 'count' },
+    'dimension.mismatches': { value: dimensionMismatches, unit: 'count' },
+    'vectors.invalid': { value: hygiene.invalid, unit: 'count' },
+  };
+  if (finiteErrors.length > 0) metrics.nmse = { value: mean(finiteErrors), unit: 'score' };
+
+  const worst = [...cosines].sort((a, b) => (a.cosine || -1) - (b.cosine || -1)).slice(0, 5);
+  return {
+    metrics,
+    details: {
+      golden: { file: goldenPath, model: golden.model, recordedAt: golden.recordedAt, items: golden.items.length },
+      crossModel: golden.model.sha256 !== info.sha256,
+      worstItems: worst,
+      vectorFaults: hygiene.faults,
+    },
+  };
+};
