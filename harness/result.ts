@@ -61,6 +61,8 @@ export interface ModelInfo {
   documentPrefix: string;
   /** Threads per context and contexts chosen for this machine. */
   threads?: number;
+  /** Embedding contexts in the gguf worker's pool (concurrent evaluations). */
+  contexts?: number;
 }
 
 export interface TargetDescription {

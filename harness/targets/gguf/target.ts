@@ -1,0 +1,179 @@
+// The gguf target: a GGUF embedding model served by a worker process (see worker.ts for why a
+// process). Opening it checks the file first, so a bad model becomes a ModelLoadError with a
+// reason and a fix instead of a llama.cpp abort.
+import { stat } from 'node:fs/promises';
+import { freemem, totalmem } from 'node:os';
+import { checkGgufFile, GgufFileError, sha256File, type GgufSummary } from '../../gguf/check.ts';
+import type { ResolvedModel } from '../../plan.ts';
+import type { ModelInfo, TargetDescription } from '../../result.ts';
+import type { EmbeddingTarget } from '../target.ts';
+import { EmbedError, ModelLoadError } from './errors.ts';
+import type { OverflowPolicy, WorkerFacts } from './protocol.ts';
+import { chooseThreads, type ThreadChoice } from './threads.ts';
+import { WorkerProcess, type EmbedReply } from './worker-process.ts';
+
+export { EmbedError, ModelLoadError } from './errors.ts';
+
+export interface GgufTargetOptions {
+  /** Threads per context. 'node-llama-cpp-default' leaves it to node-llama-cpp (for benchmarks only: it oversubscribes small machines). */
+  threads?: number | 'node-llama-cpp-default';
+  contexts?: number;
+  /** Tokens per context, capped at the model's trained context. Default: the trained context, at most 8192. */
+  contextSize?: number;
+  /** Texts longer than the context: 'error' (default) rejects the call naming the text; 'truncate' keeps the first tokens. */
+  overflow?: OverflowPolicy;
+  /** Default 60 s, the plan's cold-start limit. */
+  readyTimeoutMs?: number;
+  /** Grace period for close() before SIGKILL. Default 3 s. */
+  closeGraceMs?: number;
+  onLog?: (line: string) => void;
+  /** How the suite named the target, for describe(). Default "gguf:<model name>". */
+  ref?: string;
+  /** Tests only: hand the file to llama.cpp unchecked, to prove a crash in the worker is contained. */
+  skipPreflight?: boolean;
+}
+
+export class GgufTarget implements EmbeddingTarget {
+  private closed = false;
+  /** How many texts were cut to the context so far (overflow: 'truncate'). */
+  truncatedTexts = 0;
+
+  constructor(
+    private readonly worker: WorkerProcess,
+    private readonly modelInfo: ModelInfo,
+    readonly facts: WorkerFacts,
+    readonly threadChoice: ThreadChoice,
+    private readonly ref: string,
+    private readonly closeGraceMs: number,
+  ) {}
+
+  describe(): TargetDescription {
+    return { ref: this.ref, kind: 'gguf', model: this.modelInfo };
+  }
+
+  info(): ModelInfo {
+    return this.modelInfo;
+  }
+
+  /** Worker pid, for fault injection and memory probes. */
+  get pid(): number | undefined {
+    return this.worker.pid;
+  }
+
+  get alive(): boolean {
+    return !this.closed && this.worker.alive;
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    return (await this.embedDetailed(texts)).vectors;
+  }
+
+  /** embed, plus which texts were truncated. */
+  async embedDetailed(texts: string[]): Promise<EmbedReply> {
+    if (this.closed) throw new EmbedError('closed', `the gguf target for ${this.modelInfo.path} is closed`);
+    if (texts.length === 0) return { vectors: [], truncated: [] };
+    const reply = await this.worker.embed(texts);
+    if (reply.vectors.length !== texts.length) {
+      throw new EmbedError('embed-failed', `${this.modelInfo.path}: asked for ${texts.length} vectors, got ${reply.vectors.length}`);
+    }
+    this.truncatedTexts += reply.truncated.length;
+    return reply;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker.shutdown(this.closeGraceMs);
+  }
+}
+
+async function preflight(model: ResolvedModel, onLog?: (line: string) => void): Promise<GgufSummary> {
+  let summary: GgufSummary;
+  try {
+    summary = await checkGgufFile(model.path);
+  } catch (err) {
+    if (err instanceof GgufFileError) {
+      const where = err.offset === undefined ? '' : ` (at byte ${err.offset})`;
+      throw new ModelLoadError(model.path, 'preflight', `${err.reason}${where}`, `${err.hint} (model "${model.name}" from ${model.source})`, { cause: err });
+    }
+    throw err;
+  }
+  // mmap lets a model exceed free memory, but not the machine's memory without thrashing.
+  if (summary.fileSize > totalmem()) {
+    throw new ModelLoadError(model.path, 'preflight', `the file is ${gib(summary.fileSize)} but the machine has ${gib(totalmem())} of memory`, 'use a smaller quantization or a bigger machine');
+  }
+  if (summary.fileSize > freemem()) onLog?.(`warning: ${model.path} is ${gib(summary.fileSize)}, free memory is ${gib(freemem())}; loading may swap`);
+  return summary;
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+async function verifyChecksum(model: ResolvedModel, sha256: Promise<string>): Promise<void> {
+  const actual = await sha256;
+  if (model.expectedSha256 && actual.toLowerCase() !== model.expectedSha256.toLowerCase()) {
+    throw new ModelLoadError(
+      model.path,
+      'checksum',
+      `sha256 is ${actual}, ${model.source} expects ${model.expectedSha256}`,
+      model.fixture ? 'delete the file and run `npm run fixtures` to regenerate it' : 'the file changed or is corrupt: re-download it, or update the expected sha256 if the change is intended',
+    );
+  }
+}
+
+export async function openGgufTarget(model: ResolvedModel, opts: GgufTargetOptions = {}): Promise<GgufTarget> {
+  const summary = opts.skipPreflight ? undefined : await preflight(model, opts.onLog);
+  const sha256 = sha256File(model.path);
+  sha256.catch(() => {}); // awaited below; avoid an unhandled rejection if the worker fails first
+  // Verify before llama.cpp sees the file when a checksum is known; otherwise hash while it loads.
+  if (model.expectedSha256) await verifyChecksum(model, sha256);
+
+  let choice: ThreadChoice;
+  try {
+    const numeric = typeof opts.threads === 'number' ? { threads: opts.threads } : {};
+    choice = chooseThreads({ ...(summary ? { modelBytes: summary.fileSize } : {}), options: { ...numeric, ...(opts.contexts !== undefined ? { contexts: opts.contexts } : {}) } });
+  } catch (err) {
+    throw new ModelLoadError(model.path, 'options', (err as Error).message, 'fix the thread settings', { cause: err });
+  }
+  opts.onLog?.(`gguf ${model.name}: ${choice.contexts} context(s) × ${opts.threads === 'node-llama-cpp-default' ? 'default' : choice.threads} thread(s): ${choice.reason}`);
+
+  const worker = await WorkerProcess.start(
+    {
+      modelPath: model.path,
+      contexts: choice.contexts,
+      ...(opts.threads === 'node-llama-cpp-default' ? {} : { threads: choice.threads }),
+      ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
+      overflow: opts.overflow ?? 'error',
+    },
+    { readyTimeoutMs: opts.readyTimeoutMs ?? 60_000, ...(opts.onLog ? { onLog: opts.onLog } : {}) },
+  );
+  let digest: string;
+  try {
+    digest = await sha256;
+  } catch (err) {
+    await worker.shutdown(0);
+    throw new ModelLoadError(model.path, 'checksum', `cannot hash the file (${String(err)})`, 'check that the file is readable', { cause: err });
+  }
+  const f = worker.facts;
+  if (summary && summary.dimensions !== f.dimensions) {
+    opts.onLog?.(`warning: ${model.path}: metadata embedding_length ${summary.dimensions}, llama.cpp returns ${f.dimensions}-dim vectors`);
+  }
+  const info: ModelInfo = {
+    name: model.name,
+    path: model.path,
+    sha256: digest,
+    fileSize: summary?.fileSize ?? (await stat(model.path)).size,
+    architecture: summary?.architecture ?? f.architecture,
+    // The vectors callers get are llama.cpp's: their length is the truth for dimensions.
+    dimensions: f.dimensions,
+    pooling: summary?.pooling ?? f.pooling,
+    contextLength: summary?.contextLength || f.trainContextSize,
+    layers: summary?.layers ?? f.layers ?? 0,
+    quantization: summary?.quantization ?? f.quantization ?? 'unknown',
+    queryPrefix: model.queryPrefix,
+    documentPrefix: model.documentPrefix,
+    threads: f.threads,
+    contexts: f.contexts,
+  };
+  return new GgufTarget(worker, info, f, choice, opts.ref ?? `gguf:${model.name}`, opts.closeGraceMs ?? 3000);
+}
