@@ -1,7 +1,7 @@
 // What this machine really offers: memory from the cgroup limit when one is set (containers,
-// CI runners), else MemTotal; cores from the cgroup CPU quota when set, else the affinity mask.
+// CI runners), else MemTotal; cores from the cgroup CPU quota when set, else availableParallelism.
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import os, { availableParallelism } from 'node:os';
 import type { Metrics } from './result.ts';
 
 function readFirstLine(path: string): string | undefined {
@@ -22,17 +22,56 @@ export function machineMemoryBytes(): number {
   return total;
 }
 
-export function availableCores(): number {
-  const parallelism = os.availableParallelism();
-  const quota = readFirstLine('/sys/fs/cgroup/cpu.max');
-  if (quota) {
-    const [max, period] = quota.split(/\s+/);
-    if (max && max !== 'max' && period) {
-      const cores = Math.floor(Number(max) / Number(period));
-      if (Number.isFinite(cores) && cores >= 1) return Math.min(cores, parallelism);
-    }
+export interface CoreCount {
+  /** Cores usable by this process: min(availableParallelism, cgroup quota). At least 1. */
+  cores: number;
+  availableParallelism: number;
+  /** cgroup v2 cpu.max quota in cores (quota / period), when one is set. */
+  cgroupQuota?: number;
+}
+
+/** Reads cgroup v2 cpu.max ("max 100000" or "150000 100000") for this process; undefined when unlimited or absent. */
+export function readCgroupCpuQuota(readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): number | undefined {
+  const candidates: string[] = [];
+  try {
+    // "0::/some/path" is the cgroup v2 line; a nested cgroup carries its own cpu.max.
+    const line = readFile('/proc/self/cgroup').split('\n').find((l) => l.startsWith('0::'));
+    const rel = line?.slice(3).trim();
+    if (rel && rel !== '/') candidates.push(`/sys/fs/cgroup${rel}/cpu.max`);
+  } catch {
+    // not Linux, or no procfs: fall through to the root file
   }
-  return parallelism;
+  candidates.push('/sys/fs/cgroup/cpu.max');
+  for (const file of candidates) {
+    let text: string;
+    try {
+      text = readFile(file);
+    } catch {
+      continue;
+    }
+    const [quota, period] = text.trim().split(/\s+/);
+    if (quota === 'max' || quota === undefined) return undefined;
+    const q = Number(quota);
+    const p = Number(period ?? 100000);
+    if (Number.isFinite(q) && Number.isFinite(p) && q > 0 && p > 0) return q / p;
+    return undefined;
+  }
+  return undefined;
+}
+
+export function detectCores(
+  probe: { availableParallelism?: () => number; cgroupQuota?: () => number | undefined } = {},
+): CoreCount {
+  const ap = (probe.availableParallelism ?? availableParallelism)();
+  const quota = (probe.cgroupQuota ?? readCgroupCpuQuota)();
+  // A quota of 1.5 cores cannot run two threads flat out: round down, but never below one.
+  const fromQuota = quota === undefined ? Infinity : Math.max(1, Math.floor(quota));
+  const cores = Math.max(1, Math.min(ap, fromQuota));
+  return quota === undefined ? { cores, availableParallelism: ap } : { cores, availableParallelism: ap, cgroupQuota: quota };
+}
+
+export function availableCores(): number {
+  return detectCores().cores;
 }
 
 /** The `machine.` scope of check expressions. */

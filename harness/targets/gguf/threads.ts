@@ -5,16 +5,9 @@
 // a tiny BERT went from 0.7 ms to 390 ms per embedding. One thread per context never hits a
 // barrier, and a pool of such contexts uses the cores in parallel. Measured on 2 cores with a
 // small BERT (embeddings/s): 1×1 297, 1×2 99, 2×1 487, 4×1 583.
-import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { detectCores, type CoreCount } from '../../machine.ts';
 
-export interface CoreCount {
-  /** Cores usable by this process: min(availableParallelism, cgroup quota). At least 1. */
-  cores: number;
-  availableParallelism: number;
-  /** cgroup v2 cpu.max quota in cores (quota / period), when one is set. */
-  cgroupQuota?: number;
-}
+export { detectCores, readCgroupCpuQuota, type CoreCount } from '../../machine.ts';
 
 export interface ThreadChoice {
   /** Embedding contexts in the pool (concurrent evaluations). */
@@ -36,46 +29,6 @@ export interface ThreadOverrides {
 export const LARGE_MODEL_BYTES = 1024 ** 3;
 /** libuv's default pool is 4 threads; the worker raises it, but keep the pool small and explainable. */
 export const MAX_CONTEXTS = 8;
-
-/** Reads cgroup v2 cpu.max ("max 100000" or "150000 100000") for this process; undefined when unlimited or absent. */
-export function readCgroupCpuQuota(readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): number | undefined {
-  const candidates: string[] = [];
-  try {
-    // "0::/some/path" is the cgroup v2 line; a nested cgroup carries its own cpu.max.
-    const line = readFile('/proc/self/cgroup').split('\n').find((l) => l.startsWith('0::'));
-    const rel = line?.slice(3).trim();
-    if (rel && rel !== '/') candidates.push(`/sys/fs/cgroup${rel}/cpu.max`);
-  } catch {
-    // not Linux, or no procfs: fall through to the root file
-  }
-  candidates.push('/sys/fs/cgroup/cpu.max');
-  for (const file of candidates) {
-    let text: string;
-    try {
-      text = readFile(file);
-    } catch {
-      continue;
-    }
-    const [quota, period] = text.trim().split(/\s+/);
-    if (quota === 'max' || quota === undefined) return undefined;
-    const q = Number(quota);
-    const p = Number(period ?? 100000);
-    if (Number.isFinite(q) && Number.isFinite(p) && q > 0 && p > 0) return q / p;
-    return undefined;
-  }
-  return undefined;
-}
-
-export function detectCores(
-  probe: { availableParallelism?: () => number; cgroupQuota?: () => number | undefined } = {},
-): CoreCount {
-  const ap = (probe.availableParallelism ?? availableParallelism)();
-  const quota = (probe.cgroupQuota ?? readCgroupCpuQuota)();
-  // A quota of 1.5 cores cannot run two threads flat out: round down, but never below one.
-  const fromQuota = quota === undefined ? Infinity : Math.max(1, Math.floor(quota));
-  const cores = Math.max(1, Math.min(ap, fromQuota));
-  return quota === undefined ? { cores, availableParallelism: ap } : { cores, availableParallelism: ap, cgroupQuota: quota };
-}
 
 function parseCount(value: string | undefined, name: string): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
