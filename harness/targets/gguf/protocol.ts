@@ -56,7 +56,7 @@ export interface WireError {
 export type WorkerMessage =
   | { type: 'ready'; facts: WorkerFacts }
   | { type: 'load-failed'; message: string }
-  | { type: 'result'; id: number; vectors: Float32Array[]; truncated: number[] }
+  | { type: 'result'; id: number; vectors: Float32Array[]; truncated: number[]; tokens: number[] }
   | { type: 'info'; id: number; facts: WorkerFacts }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'bye'; id: number };

@@ -64,6 +64,16 @@ export class GgufTarget implements EmbeddingTarget {
     return !this.closed && this.worker.alive;
   }
 
+  /** Settles when the worker process is gone: closed, crashed or killed. */
+  get exited(): Promise<void> {
+    return this.worker.exited;
+  }
+
+  /** Why the worker died (signal or exit code and its telling stderr line); undefined while it runs. */
+  get death(): string | undefined {
+    return this.worker.death;
+  }
+
   async embed(texts: string[]): Promise<Float32Array[]> {
     return (await this.embedDetailed(texts)).vectors;
   }
@@ -71,7 +81,7 @@ export class GgufTarget implements EmbeddingTarget {
   /** embed, plus which texts were truncated. */
   async embedDetailed(texts: string[]): Promise<EmbedReply> {
     if (this.closed) throw new EmbedError('closed', `the gguf target for ${this.modelInfo.path} is closed`);
-    if (texts.length === 0) return { vectors: [], truncated: [] };
+    if (texts.length === 0) return { vectors: [], truncated: [], tokens: [] };
     const reply = await this.worker.embed(texts);
     if (reply.vectors.length !== texts.length) {
       throw new EmbedError('embed-failed', `${this.modelInfo.path}: asked for ${texts.length} vectors, got ${reply.vectors.length}`);

@@ -20,6 +20,8 @@ export interface EmbedReply {
   vectors: Float32Array[];
   /** Indexes of texts that were cut to the context (overflow: 'truncate'). */
   truncated: number[];
+  /** Tokens each text was evaluated as, BOS/EOS included (after truncation). */
+  tokens: number[];
 }
 
 // One exit hook for all workers: a harness that exits (even on an uncaught error) kills them.
@@ -40,7 +42,8 @@ export class WorkerProcess {
   private readonly pending = new Map<number, { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void }>();
   private stderrTail = '';
   private deathReason: string | undefined;
-  private readonly exited: Promise<void>;
+  /** Settles once the child is gone, however it went. */
+  readonly exited: Promise<void>;
   facts!: WorkerFacts;
 
   private constructor(
@@ -102,6 +105,11 @@ export class WorkerProcess {
     return this.deathReason === undefined;
   }
 
+  /** Why the worker is gone (signal or exit code, and the telling stderr line); undefined while it runs. */
+  get death(): string | undefined {
+    return this.deathReason;
+  }
+
   get stderr(): string {
     return this.stderrTail;
   }
@@ -109,7 +117,7 @@ export class WorkerProcess {
   async embed(texts: string[]): Promise<EmbedReply> {
     const m = await this.request({ type: 'embed', texts });
     if (m.type !== 'result') throw new EmbedError('embed-failed', `unexpected reply ${m.type} to embed`);
-    return { vectors: m.vectors, truncated: m.truncated };
+    return { vectors: m.vectors, truncated: m.truncated, tokens: m.tokens };
   }
 
   async info(): Promise<WorkerFacts> {

@@ -94,7 +94,7 @@ function prepare(model: LlamaModel, ctx: LlamaEmbeddingContext, text: string, in
   }
   const tokens = model.tokenize(text, false);
   const length = ctx.calculateInputLength(tokens); // adds BOS/EOS as the model wants, on a copy
-  if (length <= facts.maxInputTokens) return { tokens, truncated: false };
+  if (length <= facts.maxInputTokens) return { tokens, truncated: false, length };
   if (facts.overflow === 'error') {
     throw new EmbedFailure({
       code: 'input-too-long',
@@ -103,7 +103,7 @@ function prepare(model: LlamaModel, ctx: LlamaEmbeddingContext, text: string, in
     });
   }
   const special = length - tokens.length;
-  return { tokens: tokens.slice(0, facts.maxInputTokens - special), truncated: true };
+  return { tokens: tokens.slice(0, facts.maxInputTokens - special), truncated: true, length: facts.maxInputTokens };
 }
 
 async function main(): Promise<void> {
@@ -123,17 +123,19 @@ async function main(): Promise<void> {
 
   const embed = async (texts: string[]) => {
     const truncated: number[] = [];
+    const counts: number[] = new Array<number>(texts.length).fill(0);
     const vectors = await Promise.all(
       texts.map((text, i) =>
         pool.run(async (ctx) => {
-          const { tokens, truncated: cut } = prepare(model, ctx, text, i, facts);
+          const { tokens, truncated: cut, length } = prepare(model, ctx, text, i, facts);
           if (cut) truncated.push(i);
+          counts[i] = length;
           const e = await ctx.getEmbeddingFor(tokens);
           return Float32Array.from(e.vector);
         }),
       ),
     );
-    return { vectors, truncated: truncated.sort((a, b) => a - b) };
+    return { vectors, truncated: truncated.sort((a, b) => a - b), tokens: counts };
   };
 
   process.on('message', (req: WorkerRequest) => {

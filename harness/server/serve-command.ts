@@ -1,0 +1,118 @@
+// `embedgate serve --model <name|path> [--port N] [--host H] …`: parses its own options (so cli.ts
+// only dispatches), starts the server, and on SIGTERM or SIGINT drains and exits 0.
+import { parseArgs } from 'node:util';
+import { ModelResolutionError } from '../config/models.ts';
+import { ModelLoadError } from '../targets/gguf/errors.ts';
+import { TargetPool } from '../targets/open.ts';
+import { startServer } from './server.ts';
+
+export const SERVE_USAGE = `embedgate serve --model <name|path.gguf> [options]
+
+  --model <name|path>     baseline, candidate, another name from suites/models.yaml, or a .gguf file
+  --port <n>              default 8080 (0 = any free port)
+  --host <addr>           default 127.0.0.1
+  --overflow <policy>     input longer than the context: error (400, default) or truncate
+  --contexts <n>          embedding contexts in the pool (default: from the cores, see README)
+  --threads <n>           threads per context (default 1)
+  --queue <n>             most texts queued or running; more get 503 + Retry-After (default 1024)
+  --max-inputs <n>        most inputs per request (default 2048)
+  --cache-mb <n>          embedding cache size, 0 disables (default 64)
+  --prefix <text>         put before every input (default none: clients send prefixed text)
+
+Endpoints: POST /v1/embeddings, GET /v1/models, GET /health, GET /metrics (Prometheus).`;
+
+function count(value: string | undefined, name: string, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new ServeUsageError(`--${name} expects a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+export class ServeUsageError extends Error {}
+
+/** Returns the exit code: 0 after a clean shutdown, 2 for bad usage, 3 if the model cannot be loaded. */
+export async function serveCommand(argv: string[], out: { log: (line: string) => void } = { log: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        model: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        overflow: { type: 'string' },
+        contexts: { type: 'string' },
+        threads: { type: 'string' },
+        queue: { type: 'string' },
+        'max-inputs': { type: 'string' },
+        'cache-mb': { type: 'string' },
+        prefix: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+    if (values.help) {
+      process.stdout.write(`${SERVE_USAGE}\n`);
+      return 0;
+    }
+    if (!values.model) throw new ServeUsageError('serve needs --model <name|path.gguf>');
+    if (values.overflow !== undefined && values.overflow !== 'error' && values.overflow !== 'truncate') {
+      throw new ServeUsageError(`--overflow expects error or truncate, got "${values.overflow}"`);
+    }
+  } catch (err) {
+    out.log(`embedgate serve: ${(err as Error).message}\n\n${SERVE_USAGE}`);
+    return 2;
+  }
+  let server;
+  try {
+    const contexts = count(values.contexts, 'contexts');
+    const threads = count(values.threads, 'threads');
+    const model = await new TargetPool({ env: process.env, onLog: out.log }).resolve(values.model);
+    server = await startServer({
+      model,
+      host: values.host ?? '127.0.0.1',
+      port: count(values.port, 'port', 0) ?? 8080,
+      target: {
+        ...(contexts !== undefined ? { contexts } : {}),
+        ...(threads !== undefined ? { threads } : {}),
+        overflow: (values.overflow as 'error' | 'truncate' | undefined) ?? 'error',
+      },
+      ...(values.queue !== undefined ? { queueCapacity: count(values.queue, 'queue')! } : {}),
+      ...(values['max-inputs'] !== undefined ? { maxInputs: count(values['max-inputs'], 'max-inputs')! } : {}),
+      ...(values['cache-mb'] !== undefined ? { cacheBytes: count(values['cache-mb'], 'cache-mb', 0)! * 1024 * 1024 } : {}),
+      ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+      onLog: out.log,
+    });
+  } catch (err) {
+    if (err instanceof ServeUsageError || err instanceof ModelResolutionError) {
+      out.log(`embedgate serve: ${err.message}`);
+      return 2;
+    }
+    out.log(`embedgate serve: ${(err as Error).message}`);
+    return 3;
+  }
+  out.log(`serve: listening on ${server.url} (model ${values.model} loading)`);
+  const s = server;
+  return await new Promise<number>((resolve) => {
+    let code = 0;
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      out.log(`serve: ${signal}, finishing requests in flight`);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      void s.stop().then(() => resolve(code));
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+    s.ready.catch((err: unknown) => {
+      if (stopping) return;
+      // Loading failed for good (preflight, checksum): no point serving 503 forever.
+      out.log(`embedgate serve: ${err instanceof ModelLoadError ? err.message : String(err)}`);
+      code = 3;
+      stop('model failed to load');
+    });
+  });
+}
