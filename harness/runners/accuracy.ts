@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { readGolden, sha256Text } from '../golden.ts';
 import { cosine, normalisedSquaredError } from '../metrics/vector-math.ts';
 import { mean, percentileOfSorted } from '../metrics/statistics.ts';
-import { emptyHygiene, inspectVectors } from '../metrics/vector-hygiene.ts';
+import { emptyHygiene, finishHygiene, inspectVectors } from '../metrics/vector-hygiene.ts';
 import type { Metrics } from '../result.ts';
 import type { Runner } from './runner.ts';
 
@@ -53,6 +53,7 @@ export const runAccuracy: Runner = async ({ plan, target, compare, emit, signal 
     emit({ type: 'progress', suite: plan.name, phase: 'embedding golden texts', done: Math.min(inputs.length, start + BATCH), total: inputs.length });
   }
 
+  finishHygiene(hygiene);
   for (const c of cosines) emit({ type: 'sample', suite: plan.name, name: 'cosine', value: c.cosine, unit: 'score', attrs: { id: c.id } });
   // A NaN cosine (zero vector, wrong length) is the worst possible agreement, not a missing value.
   const sorted = cosines.map((c) => (Number.isNaN(c.cosine) ? -1 : c.cosine)).sort((a, b) => a - b);

@@ -1,0 +1,119 @@
+// The retrieval runner on the committed tiny BEIR folder, with in-process fake targets so every
+// number is known: a bag-of-words embedder that retrieves, and broken ones that do not.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readBeirDataset } from '../datasets/beir.ts';
+import { lexicalTokens } from '../metrics/bm25.ts';
+import { hashString, Prng } from '../gguf/fixtures/prng.ts';
+import type { SuitePlan } from '../plan.ts';
+import type { ModelInfo } from '../result.ts';
+import type { EmbeddingTarget } from '../targets/target.ts';
+import { runRetrieval, subsetDataset } from './retrieval.ts';
+
+const TINY = fileURLToPath(new URL('../../fixtures/datasets/tiny-code/', import.meta.url));
+const DIMS = 64;
+
+function fakeTarget(name: string, vector: (text: string) => Float32Array): EmbeddingTarget & { calls: number } {
+  const info: ModelInfo = {
+    name, path: `/fake/${name}.gguf`, sha256: '0'.repeat(64), fileSize: 0, architecture: 'fake', dimensions: DIMS,
+    pooling: 'mean', contextLength: 512, queryPrefix: 'query: ', documentPrefix: 'passage: ',
+  };
+  return {
+    calls: 0,
+    describe: () => ({ ref: `fake:${name}`, kind: 'gguf' }),
+    info: () => info,
+    async embed(texts) {
+      this.calls++;
+      return texts.map(vector);
+    },
+    close: async () => {},
+  };
+}
+
+/** Hashed bag of words: shares dimensions between texts that share words. */
+const bagOfWords = (text: string) => {
+  const v = new Float32Array(DIMS);
+  for (const t of lexicalTokens(text)) if (t !== 'query' && t !== 'passage') v[hashString(t) % DIMS]! += 1;
+  return v;
+};
+const noise = (text: string) => new Prng(hashString(text, 99)).gaussians(DIMS, 1);
+
+function plan(params: Record<string, unknown>): SuitePlan {
+  return {
+    name: 'retrieval-test', kind: 'retrieval', file: '/nowhere/suite.yaml', fileSha256: '', target: { type: 'gguf', name: 'a' },
+    params: { dataset: TINY, ...params }, checks: [], timeoutMs: 60_000,
+  };
+}
+
+const run = (target: EmbeddingTarget, compare?: EmbeddingTarget, params: Record<string, unknown> = {}) =>
+  runRetrieval({ plan: plan(params), target, ...(compare ? { compare } : {}), emit: () => {}, signal: new AbortController().signal, seed: 1 });
+
+describe('runRetrieval', () => {
+  it('scores a model that retrieves far above random and reports every metric', async () => {
+    const out = await run(fakeTarget('bow', bagOfWords));
+    const m = Object.fromEntries(Object.entries(out.metrics).map(([k, v]) => [k, v.value]));
+    expect(m.queries).toBe(11);
+    expect(m.documents).toBe(12);
+    expect(m.ndcg_at_10).toBeGreaterThan(0.6);
+    expect(m['bm25.ndcg_at_10']).toBeGreaterThan(0.6);
+    expect(m.ndcg_at_10).toBeGreaterThan(m['random.ndcg_at_10']! + 0.2);
+    expect(m.recall_at_100).toBe(1); // 12 documents: everything is in the top 100
+    for (const key of ['mrr_at_10', 'recall_at_1', 'recall_at_10', 'map_at_10', 'docs_per_second', 'vectors.invalid']) expect(m).toHaveProperty([key]);
+    expect(out.baselineMetrics).toBeUndefined();
+    const details = out.details as { perQuery: unknown[]; dataset: { revision: string }; harnessVersion: string };
+    expect(details.perQuery).toHaveLength(11);
+    expect(details.dataset.revision).toBe(readBeirDataset(TINY).revision);
+    expect(details.harnessVersion).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('finds no difference between a model and itself: interval [0, 0], decided', async () => {
+    const out = await run(fakeTarget('a', bagOfWords), fakeTarget('b', bagOfWords));
+    expect(out.metrics['ndcg_at_10.diff']!.value).toBe(0);
+    expect(out.metrics['ndcg_at_10.diff.ci_low']!.value).toBe(0);
+    expect(out.metrics['ndcg_at_10.diff.ci_high']!.value).toBe(0);
+    expect(out.inconclusive).toBeUndefined();
+    expect(out.baselineMetrics!['ndcg_at_10']!.value).toBe(out.metrics['ndcg_at_10']!.value);
+  });
+
+  it('a candidate that lost its meaning is measurably worse: the interval lies below the margin', async () => {
+    const out = await run(fakeTarget('broken', noise), fakeTarget('good', bagOfWords));
+    expect(out.metrics['ndcg_at_10.diff.ci_high']!.value).toBeLessThan(-0.01);
+    expect(out.inconclusive).toBeUndefined(); // decided: the check on ci_low fails
+  });
+
+  it('is inconclusive, not pass, when 11 queries cannot resolve a small margin', async () => {
+    // Each model loses a different third of the texts to noise: it wins some queries, loses others.
+    const mixed = (third: number) => (t: string) => (hashString(t) % 3 === third ? noise(t) : bagOfWords(t));
+    const out = await run(fakeTarget('a', mixed(0)), fakeTarget('b', mixed(1)), { nonInferiority: { margin: 0.01 } });
+    expect(out.metrics['ndcg_at_10.diff.ci_low']!.value).toBeLessThan(-0.01);
+    expect(out.metrics['ndcg_at_10.diff.ci_high']!.value).toBeGreaterThanOrEqual(-0.01);
+    expect(out.inconclusive).toMatch(/contains the margin −0.01/);
+  });
+
+  it('counts invalid vectors from the target', async () => {
+    const out = await run(fakeTarget('nan', (t) => (t.includes('gzip') ? new Float32Array(DIMS).fill(Number.NaN) : bagOfWords(t))));
+    expect(out.metrics['vectors.invalid']!.value).toBe(2); // the gzip document and the gzip query
+  });
+
+  it('embeds in batches with the model prefixes', async () => {
+    const seen: string[] = [];
+    const target = fakeTarget('p', (t) => (seen.push(t), bagOfWords(t)));
+    await run(target, undefined, { batchSize: 5 });
+    expect(target.calls).toBe(Math.ceil(12 / 5) + Math.ceil(11 / 5));
+    expect(seen.filter((t) => t.startsWith('passage: '))).toHaveLength(12);
+    expect(seen.filter((t) => t.startsWith('query: '))).toHaveLength(11);
+  });
+});
+
+describe('subsetDataset', () => {
+  it('keeps every judged document of the sampled queries, fills with others, and is seeded', () => {
+    const ds = readBeirDataset(TINY);
+    const sub = subsetDataset(ds, { maxQueries: 4, maxDocuments: 6 }, 1);
+    expect(sub.queries).toHaveLength(4);
+    expect(sub.documents).toHaveLength(6);
+    const ids = new Set(sub.documents.map((d) => d.id));
+    for (const q of sub.queries) for (const doc of ds.qrels.get(q.id)!.keys()) expect(ids.has(doc)).toBe(true);
+    expect(subsetDataset(ds, { maxQueries: 4, maxDocuments: 6 }, 1)).toEqual(sub);
+    expect(subsetDataset(ds, { maxQueries: 4 }, 2).queries).not.toEqual(sub.queries);
+  });
+});
