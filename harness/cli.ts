@@ -12,6 +12,8 @@ import type { GatePlan, SuitePlan } from './plan.ts';
 import { HARNESS_VERSION, REPO_ROOT } from './provenance.ts';
 import { resolveOutputRoot, resolveReporters } from './report/registry.ts';
 import { runPlan } from './run.ts';
+import { runSwarmCommand } from './swarm-sweep.ts';
+import { serveCommand } from './server/serve-command.ts';
 import { TargetPool } from './targets/open.ts';
 import { DEFAULT_TEXTS_FILE, loadTexts } from './texts.ts';
 
@@ -25,6 +27,11 @@ Usage:
   embedgate check <file.yaml>...        validate suite or gate files, run nothing
   embedgate record-golden --model <name|path> [--texts file.json] [--out file.json]
   embedgate fixtures                    generate the fixture models (done on first use anyway)
+  embedgate swarm [--seeds N] [--seed S] [--config file.yaml] [--scenario name]
+                                        sweep seeds of the simulated swarm (--seeds), or replay one seed's trace
+  embedgate serve --model <name|path> [--port N] [--host 127.0.0.1]
+                                        serve the model over an OpenAI-compatible HTTP API
+                                        ("embedgate serve --help" for its options)
 
 Options:
   --model <name>=<path.gguf>  point a model name (baseline, candidate, …) at your own GGUF file
@@ -132,9 +139,11 @@ async function recordGoldenCommand(values: ParsedValues): Promise<number> {
   }
 }
 
-type ParsedValues = { model?: string[]; reporter?: string; out?: string; seed?: string; texts?: string; help?: boolean };
+type ParsedValues = { model?: string[]; reporter?: string; out?: string; seed?: string; texts?: string; help?: boolean; seeds?: string; config?: string; scenario?: string };
 
 export async function main(argv: string[]): Promise<number> {
+  // serve has options of its own; it parses them itself.
+  if (argv[0] === 'serve') return serveCommand(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -146,6 +155,9 @@ export async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         seed: { type: 'string' },
         texts: { type: 'string' },
+        seeds: { type: 'string' },
+        config: { type: 'string' },
+        scenario: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -197,6 +209,15 @@ export async function main(argv: string[]): Promise<number> {
         for (const [name, m] of Object.entries(models)) log(`${name.padEnd(16)} ${m.sha256.slice(0, 16)}  ${m.path}`);
         await ensureBadModels();
         return EXIT.pass;
+      }
+      case 'swarm': {
+        if (values.seeds !== undefined && !/^[1-9]\d*$/.test(values.seeds)) throw new UsageError(`--seeds expects a positive whole number, got "${values.seeds}"`);
+        return runSwarmCommand({
+          ...(values.seeds !== undefined ? { seeds: Number(values.seeds) } : {}),
+          ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+          ...(values.config !== undefined ? { config: values.config } : {}),
+          ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+        });
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -1,7 +1,10 @@
 // Every suite kind the harness knows: the metrics it produces (so checks are validated at load
 // time) and the schema of its parameter block. A kind that is planned but has no runner yet is
 // listed with implemented: false; a gate that needs it ends inconclusive, never pass.
+import { CEILING_METRICS, LOAD_METRICS, LOAD_PARAMS_SCHEMA, MEMORY_METRICS, MEMORY_PARAMS_SCHEMA } from './load/schema.ts';
 import type { Unit } from './result.ts';
+import { checkSwarmParams } from './targets/swarm/check-params.ts';
+import { SWARM_METRICS, SWARM_PARAMS_SCHEMA } from './targets/swarm/schema.ts';
 
 export interface MetricSpec {
   unit: Unit;
@@ -17,6 +20,13 @@ export interface SuiteKindSpec {
   metrics: MetricCatalog;
   /** JSON Schema of the parameter block, which sits under a key named after the kind. */
   paramsSchema: Record<string, unknown>;
+  /**
+   * Checks a schema cannot express (cross-references, tolerances), run at load time on a block
+   * that passed the schema; each problem names its path inside the block.
+   */
+  /** Metrics of the `ceiling.` scope, for kinds that measure an in-process ceiling (load). */
+  ceilingMetrics?: MetricCatalog;
+  checkParams?: (params: Record<string, unknown>, suiteFile: string) => { path: (string | number)[]; message: string; expected: string }[];
 }
 
 /** A duration written in YAML: "250ms", "2s", "5m", "1h". */
@@ -25,7 +35,7 @@ const duration = (description: string) => ({ type: 'string', pattern: DURATION_P
 
 const latency = (prefix: string, what: string): MetricCatalog =>
   Object.fromEntries(
-    (['p50', 'p90', 'p95', 'p99', 'max', 'min', 'mean'] as const).map((p) => [
+    (['p50', 'p90', 'p95', 'p99', 'p99_9', 'max', 'min', 'mean'] as const).map((p) => [
       `${prefix}.latency.${p}`,
       { unit: 'ms' as Unit, description: `${p} latency of ${what}` },
     ]),
@@ -46,7 +56,34 @@ const accuracyMetrics: MetricCatalog = {
   nmse: { unit: 'score', description: 'normalised mean squared error against the golden vectors' },
   items: { unit: 'count', description: 'number of golden items compared' },
   'dimension.mismatches': { unit: 'count', description: 'items whose vector length differs from the golden one' },
-  'vectors.invalid': { unit: 'count', description: 'vectors with NaN/Inf, all zeros or the wrong dimension' },
+  'vectors.invalid': { unit: 'count', description: 'vectors with NaN/Inf, all zeros, the wrong dimension, or a norm far from 1 from a normalising model' },
+};
+
+const RANKING: [string, string][] = [
+  ['ndcg_at_10', 'nDCG@10, the main retrieval score (linear gain, as trec_eval and BEIR)'],
+  ['mrr_at_10', 'mean reciprocal rank of the first relevant document in the top 10'],
+  ['recall_at_1', 'share of relevant documents ranked first'],
+  ['recall_at_10', 'share of relevant documents in the top 10'],
+  ['recall_at_100', 'share of relevant documents in the top 100'],
+  ['map_at_10', 'mean average precision over the top 10'],
+];
+
+const retrievalMetrics: MetricCatalog = {
+  ...Object.fromEntries(RANKING.map(([name, what]) => [name, { unit: 'score' as Unit, description: `${what}, mean over queries` }])),
+  ...Object.fromEntries(
+    RANKING.flatMap(([name]) => [
+      [`${name}.diff`, { unit: 'score' as Unit, description: `${name} of the target minus the compare target, same queries` }],
+      [`${name}.diff.ci_low`, { unit: 'score' as Unit, description: `lower end of the paired bootstrap interval of ${name}.diff` }],
+      [`${name}.diff.ci_high`, { unit: 'score' as Unit, description: `upper end of the paired bootstrap interval of ${name}.diff` }],
+      [`bm25.${name}`, { unit: 'score' as Unit, description: `${name} of a BM25 ranking of the same data (lexical anchor)` }],
+      [`random.${name}`, { unit: 'score' as Unit, description: `${name} of a seeded random ranking (chance level)` }],
+    ]),
+  ),
+  queries: { unit: 'count', description: 'queries scored (those with at least one relevant document)' },
+  documents: { unit: 'count', description: 'documents in the corpus' },
+  docs_per_second: { unit: 'per_second', description: 'corpus documents embedded per second, batched' },
+  queries_per_second: { unit: 'per_second', description: 'queries embedded per second, batched' },
+  'vectors.invalid': { unit: 'count', description: 'vectors with NaN/Inf, all zeros, the wrong dimension, or a norm far from 1 from a normalising model' },
 };
 
 export const MACHINE_METRICS: MetricCatalog = {
@@ -98,10 +135,74 @@ export const SUITE_KINDS: Record<string, SuiteKindSpec> = {
       },
     },
   },
-  retrieval: planned('retrieval', 'retrieval quality (nDCG@10, MRR, recall) with non-inferiority against the baseline'),
-  load: planned('load', 'closed and open model load with autocannon against the embedder server'),
-  memory: planned('memory', 'leak detection and cold start'),
+  retrieval: {
+    kind: 'retrieval',
+    implemented: true,
+    description: 'retrieval quality on a BEIR dataset (nDCG@10, MRR@10, recall, MAP) with a non-inferiority interval against the compare target',
+    metrics: retrievalMetrics,
+    paramsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        dataset: {
+          type: 'string',
+          description: 'BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) relative to the suite file, or "ts-api" (default): documented declarations from the installed .d.ts files, built on first use',
+        },
+        split: { type: 'string', description: 'qrels split to read: qrels/<split>.tsv (default test)' },
+        batchSize: { type: 'integer', minimum: 1, maximum: 1024, description: 'texts per embedding call (default 64)' },
+        maxQueries: { type: 'integer', minimum: 1, description: 'score only this many queries, a seeded sample (default: all)' },
+        maxDocuments: {
+          type: 'integer',
+          minimum: 1,
+          description: 'embed only this many documents: all judged for the scored queries, then a seeded sample of the others (default: all)',
+        },
+        normalised: {
+          type: 'boolean',
+          description: 'whether the model returns unit-norm vectors; a norm far from 1 is then a vector fault (default: inferred from the vectors)',
+        },
+        nonInferiority: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'the comparison the suite is judged on; when its interval contains -margin the suite is inconclusive, not pass',
+          properties: {
+            metric: { enum: RANKING.map(([name]) => name), description: 'ranking metric compared (default ndcg_at_10)' },
+            margin: { type: 'number', minimum: 0, maximum: 1, description: 'largest acceptable drop, as a score (default 0.01)' },
+          },
+        },
+        bootstrap: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            resamples: { type: 'integer', minimum: 1000, description: 'paired bootstrap resamples (default 2000, at least 1000)' },
+            confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: 'confidence of the interval (default 0.95)' },
+          },
+        },
+      },
+    },
+  },
+  load: {
+    kind: 'load',
+    implemented: true,
+    description: 'autocannon against the embedder server: sequential, closed model, open model (coordinated omission corrected), overload and recovery, beside the in-process ceiling and the compare target',
+    metrics: LOAD_METRICS,
+    ceilingMetrics: CEILING_METRICS,
+    paramsSchema: LOAD_PARAMS_SCHEMA,
+  },
+  memory: {
+    kind: 'memory',
+    implemented: true,
+    description: 'leak detection (slope of anonymous RSS and V8 heap per request, with an interval), heap snapshots on suspicion, cold start',
+    metrics: MEMORY_METRICS,
+    paramsSchema: MEMORY_PARAMS_SCHEMA,
+  },
   fault: planned('fault', 'injected faults: worker crash, corrupt cache, slow model'),
   soak: planned('soak', 'long run: memory growth, latency variation, availability'),
-  swarm: planned('swarm', 'deterministic simulated agent swarm with faults and rollback triggers'),
+  swarm: {
+    kind: 'swarm',
+    implemented: true,
+    description: 'deterministic simulated agent swarm: heartbeats, reassignment, consensus, faults and rollback triggers, checked by invariants',
+    metrics: SWARM_METRICS,
+    paramsSchema: SWARM_PARAMS_SCHEMA,
+    checkParams: checkSwarmParams,
+  },
 };

@@ -2,13 +2,30 @@
 import type { SourcePosition } from './result.ts';
 import type { CheckExpression } from './gates/expression.ts';
 
-/** Which system a suite drives. `name` is a model name from suites/models.yaml, a .gguf path, or a URL. */
+/**
+ * Which system a suite drives. `name` is a model name from suites/models.yaml, a .gguf path, or a
+ * URL; for `swarm` (kind swarm only) the simulation runs alone, with no embedder.
+ */
 export interface TargetRef {
-  type: 'gguf' | 'http';
+  type: 'gguf' | 'http' | 'swarm';
   name: string;
   position?: SourcePosition;
   /** For gguf targets: the model the name resolved to at load time (harness/config/models.ts). */
   model?: ResolvedModel;
+  /** For http targets: the URL and what the suite says about the model behind it. */
+  http?: HttpTargetSpec;
+}
+
+/** `target: { http: URL, model?, apiKeyEnv?, queryPrefix?, documentPrefix? }` in a suite. */
+export interface HttpTargetSpec {
+  /** Base URL, e.g. http://127.0.0.1:8080 (…/v1 is added when missing). */
+  url: string;
+  /** Model id sent with each request; default: the first id the server's /v1/models lists. */
+  model?: string;
+  /** Name of the environment variable holding the API key (sent as Authorization: Bearer). */
+  apiKeyEnv?: string;
+  queryPrefix?: string;
+  documentPrefix?: string;
 }
 
 export interface PlannedCheck {

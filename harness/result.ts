@@ -7,7 +7,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 export type Dimension = 'time' | 'bytes' | 'none';
 
 /** How a number should be shown. Values are stored in base units: ms for time, bytes for bytes. */
-export type Unit = 'ms' | 'bytes' | 'ratio' | 'count' | 'per_second' | 'score';
+export type Unit = 'ms' | 'bytes' | 'ratio' | 'count' | 'per_second' | 'score' | 'multiplier';
 
 export interface MetricValue {
   /** NaN never appears: a metric that was not measured is absent. */

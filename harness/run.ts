@@ -23,6 +23,7 @@ import { RUNNERS } from './runners/registry.ts';
 import type { RunnerOutput } from './runners/runner.ts';
 import type { TargetPool } from './targets/open.ts';
 import type { EmbeddingTarget } from './targets/target.ts';
+import { isSimulationOnly, SimulationOnlyTarget } from './targets/swarm/target.ts';
 
 /** After Ctrl-C, a runner gets this long to stop by itself before its result is abandoned. */
 const INTERRUPT_GRACE_MS = 2000;
@@ -78,8 +79,8 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
   let target: EmbeddingTarget;
   let compare: EmbeddingTarget | undefined;
   try {
-    target = await opts.targets.get(plan.target);
-    base.target = { ...target.describe(), model: target.info() };
+    target = plan.target.type === 'swarm' ? new SimulationOnlyTarget(plan.target.name) : await opts.targets.get(plan.target);
+    base.target = isSimulationOnly(target) ? target.describe() : { ...target.describe(), model: target.info() };
     if (plan.compare) {
       compare = await opts.targets.get(plan.compare);
       base.compare = { ...compare.describe(), model: compare.info() };
@@ -87,7 +88,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
   } catch (err) {
     return finish({ outcome: 'error', reason: (err as Error).message });
   }
-  for (const t of [target, compare]) if (t) models.set(t.info().sha256 + t.info().path, t.info());
+  for (const t of [target, compare]) if (t && !isSimulationOnly(t)) models.set(t.info().sha256 + t.info().path, t.info());
 
   const timeout = AbortSignal.timeout(plan.timeoutMs);
   const signal = AbortSignal.any([opts.signal, timeout]);
@@ -105,7 +106,13 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
 
   const machine = machineMetrics();
   const checks = plan.checks.map((check) => ({
-    ...evaluateCheck(check.expression, { self: output.metrics, baseline: output.baselineMetrics, machine }),
+    ...evaluateCheck(check.expression, {
+      self: output.metrics,
+      baseline: output.baselineMetrics,
+      machine,
+      ...(output.ceilingMetrics ? { ceiling: output.ceilingMetrics } : {}),
+      ...(output.unmeasured ? { unmeasured: output.unmeasured } : {}),
+    }),
     source: check.source,
     position: check.position,
   }));

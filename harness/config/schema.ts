@@ -9,13 +9,17 @@ export const SUITE_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 
 const target = (what: string): Schema => ({
   type: 'object',
-  description: `${what}: exactly one of { gguf: <model name from suites/models.yaml or path to a .gguf file> } or { http: <URL of an OpenAI-compatible server> }`,
+  description: `${what}: { gguf: <model name from suites/models.yaml or path to a .gguf file> } or { http: <URL of an OpenAI-compatible server>, model?, apiKeyEnv?, queryPrefix?, documentPrefix? }`,
   additionalProperties: false,
   minProperties: 1,
-  maxProperties: 1,
   properties: {
     gguf: { type: 'string', minLength: 1, description: 'a model name from suites/models.yaml (baseline, candidate, …) or a path to a .gguf file, relative to the suite file' },
     http: { type: 'string', pattern: '^https?://', description: 'base URL of an OpenAI-compatible embeddings server, e.g. http://127.0.0.1:8080' },
+    swarm: { const: 'simulated', description: 'kind swarm only: the simulated swarm alone, doing simulated work (give gguf or http instead for real work)' },
+    model: { type: 'string', minLength: 1, description: 'http only: model id sent with each request (default: the first one the server lists at /v1/models)' },
+    apiKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'http only: environment variable holding the API key, sent as Authorization: Bearer' },
+    queryPrefix: { type: 'string', description: 'http only: text put before every query, e.g. "search_query: "' },
+    documentPrefix: { type: 'string', description: 'http only: text put before every document, e.g. "search_document: "' },
   },
 });
 

@@ -32,7 +32,8 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
       const expression = parseCheck(text);
       if (context.kind) {
         const metrics = context.kind.implemented ? context.kind.metrics : undefined;
-        for (const e of typeCheck(expression, { kind: context.kind.kind, metrics, hasCompare: context.hasCompare })) {
+        const ceiling = context.kind.ceilingMetrics;
+        for (const e of typeCheck(expression, { kind: context.kind.kind, metrics, hasCompare: context.hasCompare, ...(ceiling ? { ceiling } : {}) })) {
           errors.push(error(e.column, e.message, e.expected));
         }
       }

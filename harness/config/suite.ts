@@ -5,7 +5,7 @@
 // gates name the suites they will need today; the gate verdict is inconclusive until a runner exists.
 import path from 'node:path';
 import { SUITE_KINDS, type SuiteKindSpec } from '../kinds.ts';
-import type { SuitePlan, TargetRef } from '../plan.ts';
+import type { HttpTargetSpec, SuitePlan, TargetRef } from '../plan.ts';
 import { parseDuration } from './duration.ts';
 import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts';
 import { ModelResolutionError, resolveModel, type ModelCatalog } from './models.ts';
@@ -58,6 +58,19 @@ export function loadSuite(file: string, context: LoadContext = {}): LoadResult<S
   errors.push(...compiled.errors);
   const target = targetRef(source, 'target', context, errors);
   const compare = data['compare'] === undefined ? undefined : targetRef(source, 'compare', context, errors);
+  for (const [key, ref] of [['target', target], ['compare', compare]] as const) {
+    if (ref?.type === 'swarm' && (kind?.kind !== 'swarm' || key === 'compare')) {
+      const message = key === 'compare' ? 'compare: needs an embedder (the old model), not the simulated swarm' : 'only a suite of kind swarm can run against the simulated swarm';
+      errors.push({ ...ref.position!, path: `${key}.swarm`, message, expected: '{ gguf: <model> } or { http: <URL> }' });
+    }
+  }
+  const params = kind ? data[kind.kind] : undefined;
+  if (errors.length === 0 && kind?.checkParams && typeof params === 'object' && params !== null) {
+    for (const problem of kind.checkParams(params as Record<string, unknown>, absolute)) {
+      const segments = [kind.kind, ...problem.path];
+      errors.push({ file: absolute, ...positionOf(source, segments), path: formatPath(segments), message: problem.message, expected: problem.expected });
+    }
+  }
 
   if (errors.length > 0 || !kind || !target) return { ok: false, errors: sortConfigErrors(errors) };
   const timeout = typeof data['timeout'] === 'string' ? parseDuration(data['timeout']) : undefined;
@@ -80,13 +93,38 @@ export function loadSuite(file: string, context: LoadContext = {}): LoadResult<S
 /** The target or compare entry, with a gguf model resolved; problems go to `errors`. */
 function targetRef(source: YamlSource, key: 'target' | 'compare', context: LoadContext, errors: ConfigError[]): TargetRef | undefined {
   const value = (source.data as Record<string, unknown>)[key];
-  if (typeof value !== 'object' || value === null) return undefined;
-  const entries = Object.entries(value).filter(([type]) => type === 'gguf' || type === 'http');
-  if (entries.length !== 1 || typeof entries[0]![1] !== 'string') return undefined; // the schema reports the shape
-  const [type, name] = entries[0] as ['gguf' | 'http', string];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const fields = value as Record<string, unknown>;
+  const types = Object.keys(fields).filter((type) => type === 'gguf' || type === 'http' || type === 'swarm');
+  const at = (segments: (string | number)[]) => ({ file: source.file, ...positionOf(source, segments, 'key'), path: formatPath(segments) });
+  if (types.length !== 1) {
+    errors.push({
+      file: source.file,
+      ...positionOf(source, [key]),
+      path: key,
+      message: `${key} must have exactly one key of gguf and http, ${types.length === 0 ? 'found neither' : 'found both'}`,
+      expected: 'exactly one of gguf: <model name or .gguf path> or http: <URL>',
+    });
+    return undefined;
+  }
+  const type = types[0] as 'gguf' | 'http' | 'swarm';
+  const name = fields[type];
+  if (typeof name !== 'string') return undefined; // the schema reports the type
   const segments = [key, type];
   const position = { file: source.file, ...positionOf(source, segments) };
-  if (type === 'http') return { type, name, position };
+  if (type === 'swarm') return { type, name, position };
+  if (type === 'http') {
+    const http: HttpTargetSpec = { url: name };
+    for (const k of ['model', 'apiKeyEnv', 'queryPrefix', 'documentPrefix'] as const) if (typeof fields[k] === 'string') http[k] = fields[k] as string;
+    return { type, name, position, http };
+  }
+  const httpOnly = Object.keys(fields).filter((k) => k !== 'gguf');
+  if (httpOnly.length > 0) {
+    for (const k of httpOnly) {
+      errors.push({ ...at([key, k]), message: `'${k}' applies to http targets only`, expected: 'for gguf targets, set the model and its prefixes in suites/models.yaml' });
+    }
+    return undefined;
+  }
   try {
     const model = resolveModel(name, {
       ...(context.overrides ? { overrides: context.overrides } : {}),

@@ -39,7 +39,7 @@ export function evaluateCheck(check: CheckExpression | PlannedCheck, context: Ev
     const metrics = metricsFor(node, context);
     const metric = metrics !== undefined && Object.hasOwn(metrics, node.name) ? metrics[node.name] : undefined;
     if (metric === undefined) {
-      const why = metrics === undefined ? `there are no ${node.scope} metrics` : SCOPES[node.scope].missingHint;
+      const why = context.unmeasured?.[node.scope]?.[node.name] ?? (metrics === undefined ? `there are no ${node.scope} metrics` : SCOPES[node.scope].missingHint);
       missing.push(`${node.text} (${why})`);
     }
     return metric?.value;

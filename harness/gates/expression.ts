@@ -65,15 +65,19 @@ export interface EvaluationContext {
   self: Metrics;
   baseline?: Metrics;
   machine: Metrics;
+  /** The in-process ceiling of the suite's own target, from runners that measure one (load). */
+  ceiling?: Metrics;
+  /** Why a runner left a metric out (`generator saturated`), by scope then name; shown instead of the scope's hint. */
+  unmeasured?: Partial<Record<ScopeName, Record<string, string>>>;
 }
 
-export type ScopeName = 'self' | 'baseline' | 'machine';
+export type ScopeName = 'self' | 'baseline' | 'machine' | 'ceiling';
 
 export interface ScopeSpec {
   /** What a user reads in messages. */
   description: string;
   /** Which metric catalog names in this scope are checked against. */
-  catalog: 'kind' | 'machine';
+  catalog: 'kind' | 'machine' | 'ceiling';
   /** Whether the suite must have `compare:` for this scope to mean anything. */
   needsCompare: boolean;
   /** Why a metric in this scope can be missing at run time. */
@@ -104,10 +108,16 @@ export const SCOPES: Record<ScopeName, ScopeSpec> = {
     needsCompare: false,
     missingHint: 'the harness could not measure it on this machine',
   },
+  ceiling: {
+    description: 'the in-process ceiling: the same model without HTTP, its pool of contexts kept busy',
+    catalog: 'ceiling',
+    needsCompare: false,
+    missingHint: 'no in-process ceiling was measured (only gguf targets have one)',
+  },
 };
 
 /** First segments that select a scope; `self` is implicit and cannot be written. */
-export const SCOPE_PREFIXES: Record<string, ScopeName> = { baseline: 'baseline', machine: 'machine' };
+export const SCOPE_PREFIXES: Record<string, ScopeName> = { baseline: 'baseline', machine: 'machine', ceiling: 'ceiling' };
 
 /** Every metric a check reads, in source order. */
 export function metricsOf(node: CheckExpression | ValueNode): MetricNode[] {

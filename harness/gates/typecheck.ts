@@ -21,6 +21,8 @@ export interface TypeEnvironment {
   /** Whether the suite has `compare:`, which `baseline.` needs. */
   hasCompare: boolean;
   machine?: MetricCatalog;
+  /** The `ceiling.` catalog of kinds that measure an in-process ceiling; absent: `ceiling.` is an error. */
+  ceiling?: MetricCatalog;
 }
 
 /** 'unknown': the name could not be checked or was already reported, so say nothing more about it. */
@@ -94,11 +96,19 @@ function metricDimension(node: MetricNode, env: TypeEnvironment, errors: CheckTy
     });
     return 'unknown';
   }
-  const catalog = scope.catalog === 'machine' ? (env.machine ?? MACHINE_METRICS) : env.metrics;
+  if (scope.catalog === 'ceiling' && env.ceiling === undefined && env.metrics !== undefined) {
+    errors.push({
+      message: `'${node.text}' reads the in-process ceiling, which suites of kind ${env.kind} do not measure`,
+      column: node.column,
+      expected: 'ceiling. only in load suites',
+    });
+    return 'unknown';
+  }
+  const catalog = scope.catalog === 'machine' ? (env.machine ?? MACHINE_METRICS) : scope.catalog === 'ceiling' ? env.ceiling : env.metrics;
   if (catalog === undefined) return 'unknown';
   const spec = Object.hasOwn(catalog, node.name) ? catalog[node.name] : undefined;
   if (spec === undefined) {
-    const owner = scope.catalog === 'machine' ? 'the machine' : `kind ${env.kind}`;
+    const owner = scope.catalog === 'machine' ? 'the machine' : scope.catalog === 'ceiling' ? 'the in-process ceiling' : `kind ${env.kind}`;
     const prefix = node.scope === 'self' ? '' : `${node.scope}.`;
     // `memory` is most likely `machine.memory` forgotten its scope, whatever else looks close.
     const machine = env.machine ?? MACHINE_METRICS;

@@ -90,6 +90,8 @@ export function formatMetricValue(value: number, unit: Unit): string {
       return `${formatNumber(value)} /s`;
     case 'count':
       return Number.isInteger(value) ? String(value) : formatNumber(value);
+    case 'multiplier':
+      return `${formatNumber(value)}x`;
     case 'score':
       // Scores are compared against thresholds like 0.999: three digits would print 0.999 for 0.99893.
       return Number(value.toPrecision(6)).toString();

@@ -25,6 +25,24 @@ export class LatencyHistogram {
     this.histogram.recordValue(us);
   }
 
+  /**
+   * Coordinated-omission correction (HdrHistogram's): a response that took longer than the
+   * interval at which requests were meant to be sent hid the requests that would have been sent
+   * meanwhile. Record it, plus one value per missed interval, each that interval shorter.
+   */
+  recordCorrectedMs(ms: number, expectedIntervalMs: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    if (!(expectedIntervalMs > 0)) return this.recordMs(ms);
+    const us = Math.min(HIGHEST_TRACKABLE_US, Math.max(1, Math.round(ms * MICROS_PER_MS)));
+    this.histogram.recordValueWithExpectedInterval(us, Math.max(1, Math.round(expectedIntervalMs * MICROS_PER_MS)));
+  }
+
+  static decode(base64: string): LatencyHistogram {
+    const out = new LatencyHistogram();
+    out.histogram.add(hdr.decodeFromCompressedBase64(base64, 32, false));
+    return out;
+  }
+
   merge(other: LatencyHistogram): void {
     this.histogram.add(other.histogram);
   }
@@ -42,19 +60,21 @@ export class LatencyHistogram {
     return hdr.encodeIntoCompressedBase64(this.histogram);
   }
 
-  /** `<prefix>.latency.{p50,p90,p95,p99,max,min,mean}`; empty when nothing was recorded. */
+  /** `<prefix>.latency.{p50,p90,p95,p99,p99_9,max,min,mean}` (`latency.…` for prefix ''); empty when nothing was recorded. */
   toMetrics(prefix: string): Metrics {
     if (this.count === 0) return {};
     const h = this.histogram;
     const ms = (value: number) => ({ value, unit: 'ms' as const });
+    const name = (p: string) => (prefix === '' ? `latency.${p}` : `${prefix}.latency.${p}`);
     return {
-      [`${prefix}.latency.p50`]: ms(this.percentileMs(50)),
-      [`${prefix}.latency.p90`]: ms(this.percentileMs(90)),
-      [`${prefix}.latency.p95`]: ms(this.percentileMs(95)),
-      [`${prefix}.latency.p99`]: ms(this.percentileMs(99)),
-      [`${prefix}.latency.max`]: ms(h.maxValue / MICROS_PER_MS),
-      [`${prefix}.latency.min`]: ms(h.minNonZeroValue / MICROS_PER_MS),
-      [`${prefix}.latency.mean`]: ms(h.mean / MICROS_PER_MS),
+      [name('p50')]: ms(this.percentileMs(50)),
+      [name('p90')]: ms(this.percentileMs(90)),
+      [name('p95')]: ms(this.percentileMs(95)),
+      [name('p99')]: ms(this.percentileMs(99)),
+      [name('p99_9')]: ms(this.percentileMs(99.9)),
+      [name('max')]: ms(h.maxValue / MICROS_PER_MS),
+      [name('min')]: ms(h.minNonZeroValue / MICROS_PER_MS),
+      [name('mean')]: ms(h.mean / MICROS_PER_MS),
     };
   }
 }

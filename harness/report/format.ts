@@ -63,6 +63,7 @@ const BY_UNIT: Record<Unit, (value: number) => string> = {
   count: formatCount,
   per_second: formatPerSecond,
   score: formatScore,
+  multiplier: (value) => `${formatNumber(value)}x`,
 };
 
 export function formatValue(value: number, unit: Unit): string {

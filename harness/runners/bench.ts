@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Bench } from 'tinybench';
 import { parseDuration } from '../config/duration.ts';
 import { LatencyHistogram } from '../metrics/latency.ts';
-import { emptyHygiene, inspectVectors, type VectorHygiene } from '../metrics/vector-hygiene.ts';
+import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../metrics/vector-hygiene.ts';
 import type { Metrics } from '../result.ts';
 import type { EmbeddingTarget } from '../targets/target.ts';
 import { loadTexts, withPrefix } from '../texts.ts';
@@ -75,6 +75,7 @@ async function benchTarget(ctx: RunnerContext, target: EmbeddingTarget, label: s
     metrics[`${task.name}.throughput`] = { value: (perCall * 1000) / result.latency.mean, unit: 'per_second' };
     tasks.push({ task: task.name, samples: result.latency.samplesCount, meanMs: result.latency.mean, rme: result.latency.rme, histogram: histogram.encode() });
   }
+  finishHygiene(hygiene);
   metrics['vectors.invalid'] = { value: hygiene.invalid, unit: 'count' };
   return { metrics, tasks, batchSize, vectorFaults: hygiene.faults };
 }

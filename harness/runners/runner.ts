@@ -19,6 +19,10 @@ export interface RunnerContext {
 export interface RunnerOutput {
   metrics: Metrics;
   baselineMetrics?: Metrics;
+  /** The `ceiling.` scope of checks: the target's in-process ceiling (load suites on gguf targets). */
+  ceilingMetrics?: Metrics;
+  /** Metrics deliberately left out, with why (e.g. the load generator saturated), by scope; checks that read them say so. */
+  unmeasured?: Partial<Record<'self' | 'baseline' | 'ceiling', Record<string, string>>>;
   details?: Record<string, unknown>;
   /** Set when the runner knows its evidence is insufficient; the suite is then inconclusive. */
   inconclusive?: string;

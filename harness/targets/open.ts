@@ -4,6 +4,7 @@ import { resolveModel } from '../config/models.ts';
 import { ensureFixtureModels } from '../gguf/fixtures/ensure.ts';
 import type { ResolvedModel, TargetRef } from '../plan.ts';
 import { openGgufTarget } from './gguf/target.ts';
+import { openHttpTarget } from './http/target.ts';
 import type { EmbeddingTarget } from './target.ts';
 
 export interface TargetOptions {
@@ -19,7 +20,8 @@ export class TargetPool {
   constructor(private readonly options: TargetOptions = {}) {}
 
   get(ref: TargetRef): Promise<EmbeddingTarget> {
-    const key = `${ref.type}:${ref.name}`;
+    // Two http targets at one URL may name different models or prefixes: they are different targets.
+    const key = ref.type === 'http' ? `http:${JSON.stringify(ref.http ?? { url: ref.name })}` : `${ref.type}:${ref.name}`;
     let target = this.opened.get(key);
     if (!target) {
       target = this.open(ref);
@@ -32,7 +34,7 @@ export class TargetPool {
 
   private async open(ref: TargetRef): Promise<EmbeddingTarget> {
     if (ref.type === 'http') {
-      throw new Error(`http target ${ref.name}: http targets are not implemented in this version of embedgate; use a gguf target`);
+      return openHttpTarget(ref.http ?? { url: ref.name }, { ref: `http:${ref.name}`, env: this.options.env ?? process.env });
     }
     const model = await this.resolve(ref.name, ref.model);
     return openGgufTarget(model, { onLog: this.options.onLog });

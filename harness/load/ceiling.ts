@@ -1,0 +1,53 @@
+// What the machine allows: the in-process throughput of the gguf worker's pool of contexts, with
+// no HTTP in the way. Sequential is one text, one call in flight. The ceiling keeps every context
+// busy, and is the best of single-text calls (four in flight per context) and batched calls (two
+// in flight, one or two texts per context each: what embedgate serve's queue sends over IPC).
+// On 2 cores a pool gives about 2x sequential, never more: that ratio is measured, not assumed.
+import { performance } from 'node:perf_hooks';
+import type { GgufTarget } from '../targets/gguf/target.ts';
+
+export interface CeilingResult {
+  sequentialRps: number;
+  ceilingRps: number;
+  /** The best way of calling found: calls in flight × texts per call. */
+  concurrency: number;
+  batch: number;
+  /** Every configuration tried, texts per second. */
+  tried: { concurrency: number; batch: number; rps: number }[];
+  contexts: number;
+  threads: number;
+  /** Embeddings done while measuring (both parts). */
+  embeddings: number;
+}
+
+/** Closed loop: `concurrency` callers each embedding `batch` texts per call for `ms`; texts per second. */
+async function closedLoop(target: GgufTarget, texts: readonly string[], start: number, concurrency: number, batch: number, ms: number, signal?: AbortSignal): Promise<{ rps: number; done: number }> {
+  let next = start;
+  let done = 0;
+  const started = performance.now();
+  const deadline = started + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline && !signal?.aborted) {
+        await target.embed(Array.from({ length: batch }, () => texts[next++ % texts.length]!));
+        done += batch;
+      }
+    }),
+  );
+  return { rps: (done * 1000) / (performance.now() - started), done };
+}
+
+export async function measureCeiling(target: GgufTarget, texts: readonly string[], opts: { durationMs: number; warmup?: number; signal?: AbortSignal }): Promise<CeilingResult> {
+  for (let i = 0; i < (opts.warmup ?? 16); i++) await target.embed([texts[i % texts.length]!]);
+  const contexts = target.facts.contexts;
+  const seq = await closedLoop(target, texts, 0, 1, 1, opts.durationMs, opts.signal);
+  let next = seq.done;
+  const tried: CeilingResult['tried'] = [];
+  for (const [concurrency, batch] of [[Math.max(8, 4 * contexts), 1], [2, contexts], [2, 2 * contexts]] as const) {
+    const r = await closedLoop(target, texts, next, concurrency, batch, opts.durationMs, opts.signal);
+    next += r.done;
+    tried.push({ concurrency, batch, rps: r.rps });
+  }
+  const best = tried.reduce((a, b) => (b.rps > a.rps ? b : a));
+  return { sequentialRps: seq.rps, ceilingRps: best.rps, concurrency: best.concurrency, batch: best.batch, tried, contexts, threads: target.facts.threads, embeddings: next };
+}

@@ -1,0 +1,128 @@
+// End to end: a gate of kinds load and memory (gate 3's, fault still missing) pointed through the
+// http target at small servers of our own. A slow server must fail the latency check against a
+// fast one and nothing else; a leaking server must fail the leak check, with heap snapshots naming
+// what it keeps; the same server without the leak must pass. Phases are short: this proves the
+// checks bite, it measures no speed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../result.ts';
+import { heapProbeEnv } from './serve-process.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVER = fileURLToPath(new URL('./testing/misbehaving-server.ts', import.meta.url));
+const BIN = join(ROOT, 'bin', 'embedgate.mjs');
+
+const children: ChildProcess[] = [];
+let work: string;
+
+async function startServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /listening on (\S+)/.exec(text);
+      if (m) resolve(m[1]!);
+    });
+    child.on('close', (code) => reject(new Error(`test server exited with ${code}`)));
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report: RunReport }> {
+  const out = mkdtempSync(join(work, 'out-'));
+  const child = spawn(process.execPath, [BIN, ...args, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      const dir = readdirSync(out)[0]!;
+      resolve({ code, stdout, stderr, report: JSON.parse(readFileSync(join(out, dir, 'report.json'), 'utf8')) as RunReport });
+    }),
+  );
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'embedgate-gate3-'));
+  const probeDir = mkdtempSync(join(work, 'heap-'));
+  const [fast, slow, leaky, tidy] = await Promise.all([
+    startServer(['--delay-ms', '2', '--lanes', '4']),
+    startServer(['--delay-ms', '25', '--lanes', '1']),
+    // With the heap probe, as embedgate serve runs: the memory suite finds it through the socket.
+    startServer(['--leak-kb', '64', '--lanes', '4'], heapProbeEnv(probeDir)),
+    startServer(['--lanes', '4']),
+  ]);
+  const load = (name: string, target: string, compare: string) => `suite: ${name}
+kind: load
+target: { http: ${target} }
+compare: { http: ${compare} }
+load: { phases: [sequential, closed], connections: 16, duration: 1s, warmup: 300ms, rounds: 2, repeatShare: 0 }
+checks:
+  - latency.p95 <= 2 * baseline.latency.p95
+  - errors.rate < 1%
+  - baseline.errors.rate < 1%
+  - throughput.rps >= 90% * ceiling.throughput.rps
+`;
+  const memory = (name: string, target: string) => `suite: ${name}
+kind: memory
+target: { http: ${target} }
+memory: { warmup: 50, iterations: 600, concurrency: 4, sampleInterval: 50ms, distinctTexts: 32 }
+checks:
+  - leak.suspected == 0
+  - memory.oom == 0
+`;
+  writeFileSync(join(work, 'load-slow.yaml'), load('load-slow', slow, fast));
+  writeFileSync(join(work, 'memory-leaky.yaml'), memory('memory-leaky', leaky));
+  writeFileSync(join(work, 'memory-tidy.yaml'), memory('memory-tidy', tidy));
+  writeFileSync(join(work, 'gate.yaml'), 'gate: 3\ntitle: Load\nneeds: [load, memory, fault]\nsuites: [load-slow.yaml, memory-leaky.yaml, memory-tidy.yaml]\n');
+}, 30_000);
+
+afterAll(() => {
+  for (const c of children) c.kill('SIGTERM');
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('gate 3 against misbehaving servers', () => {
+  it('fails on the latency check of the slow server and the leak check of the leaking one', async () => {
+    const { code, stdout, stderr, report } = await run(['run', join(work, 'gate.yaml')]);
+    expect(code, stdout + stderr).toBe(1);
+    expect(report.verdict).toBe('fail');
+    expect(report.gate?.missingKinds).toEqual(['fault']);
+    const suite = (name: string) => report.suites.find((s) => s.name === name)!;
+    const status = (name: string) => Object.fromEntries(suite(name).checks.map((c) => [c.source, c.status]));
+
+    // Slow: fails on latency, not on errors; the http target has no in-process ceiling.
+    expect(suite('load-slow').outcome).toBe('fail');
+    expect(status('load-slow')).toEqual({
+      'latency.p95 <= 2 * baseline.latency.p95': 'fail',
+      'errors.rate < 1%': 'pass',
+      'baseline.errors.rate < 1%': 'pass',
+      'throughput.rps >= 90% * ceiling.throughput.rps': 'inconclusive',
+    });
+    expect(suite('load-slow').checks.find((c) => c.source.startsWith('throughput'))!.detail).toMatch(/not a gguf target/);
+    const slow = suite('load-slow').metrics;
+    const fast = suite('load-slow').baselineMetrics!;
+    expect(slow['latency.p95']!.value).toBeGreaterThan(fast['latency.p95']!.value);
+    expect(slow['latency.p95.vs_baseline']!.value).toBeGreaterThan(2);
+    expect(slow['latency.p99_9']).toBeDefined();
+    expect(slow['memory.rss.peak']!.value).toBeGreaterThan(0);
+
+    // Leaky: fails on the leak, with the heap snapshots naming what grows; no OOM.
+    expect(suite('memory-leaky').outcome).toBe('fail');
+    expect(status('memory-leaky')).toEqual({ 'leak.suspected == 0': 'fail', 'memory.oom == 0': 'pass' });
+    const leaky = suite('memory-leaky').metrics;
+    expect(leaky['http.leak.heap.slope.ci_low']!.value).toBeGreaterThan(1024);
+    const mode = (suite('memory-leaky').details!['modes'] as { snapshots?: { retainers?: { name: string; bytes: number; retainedBy: string[] }[] } }[])[0]!;
+    expect(mode.snapshots?.retainers?.length, JSON.stringify(mode.snapshots)).toBeGreaterThan(0);
+    expect(mode.snapshots!.retainers![0]!.bytes).toBeGreaterThan(1024 * 1024);
+
+    // The same server without the leak passes.
+    expect(suite('memory-tidy').outcome, JSON.stringify(suite('memory-tidy').details)).toBe('pass');
+  }, 120_000);
+});

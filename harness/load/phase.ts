@@ -1,0 +1,175 @@
+// One load phase: autocannon against POST /v1/embeddings for a fixed time, closed model (N
+// connections, each sends when its previous answer arrives) or open model (a fixed arrival rate).
+// Latency of 2xx answers goes into HDR histograms; in the open model a second histogram is
+// corrected for coordinated omission. Errors are counted by kind. The generator (this process)
+// watches its own CPU, so a result limited by the generator is not blamed on the target.
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { LatencyHistogram } from '../metrics/latency.ts';
+
+export interface PhaseSpec {
+  name: string;
+  /** Base URL of the server, e.g. http://127.0.0.1:8080. */
+  url: string;
+  bodies: readonly string[];
+  /** Where in `bodies` to start; the result says where it stopped. */
+  startIndex: number;
+  connections: number;
+  durationMs: number;
+  /** Open model: requests per second over all connections. */
+  rate?: number;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+  /** CPU of this process above which the generator counts as saturated, in cores. Default 0.9. */
+  saturationCores?: number;
+}
+
+export interface ErrorCounts {
+  /** Answers with a status other than 2xx. */
+  status: number;
+  timeout: number;
+  /** Connection reset or broken pipe. */
+  reset: number;
+  /** Refused or other socket errors. */
+  connection: number;
+}
+
+export interface GeneratorLoad {
+  /** CPU this process used during the phase, in cores (user + system over wall time). */
+  cpuCores: number;
+  /** Share of wall time the event loop was busy. */
+  eventLoopUtilization: number;
+  saturated: boolean;
+}
+
+export interface PhaseResult {
+  name: string;
+  connections: number;
+  rate?: number;
+  wallMs: number;
+  /** Answers received plus requests that failed without one. */
+  requests: number;
+  ok: number;
+  /** 2xx answers per second. */
+  throughputRps: number;
+  /** Requests sent per second (what the target was offered). */
+  offeredRps: number;
+  /** 2xx latencies as measured (service time seen by a connection). */
+  latency: LatencyHistogram;
+  /** Open model only: 2xx latencies corrected for coordinated omission. */
+  corrected?: LatencyHistogram;
+  /** Answers by status code. */
+  statusCodes: Record<string, number>;
+  errors: ErrorCounts;
+  /** 503 answers, and those of them without a Retry-After header. */
+  rejected: number;
+  rejectedWithoutRetryAfter: number;
+  generator: GeneratorLoad;
+  nextIndex: number;
+}
+
+export function errorTotal(e: ErrorCounts): number {
+  return e.status + e.timeout + e.reset + e.connection;
+}
+
+export function classifyError(err: unknown): keyof Omit<ErrorCounts, 'status'> {
+  const e = err as { code?: string; message?: string };
+  if (e?.message === 'request timed out') return 'timeout';
+  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || /socket hang up|ECONNRESET/.test(e?.message ?? '')) return 'reset';
+  return 'connection';
+}
+
+export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
+  if (spec.bodies.length === 0) throw new Error(`load phase ${spec.name}: no request bodies`);
+  let next = spec.startIndex;
+  const latency = new LatencyHistogram();
+  const corrected = spec.rate ? new LatencyHistogram() : undefined;
+  // Autocannon spreads the rate over the connections; each is meant to send every connections/rate s.
+  const connections = spec.rate ? Math.max(1, Math.min(spec.connections, Math.floor(spec.rate))) : spec.connections;
+  const intervalMs = spec.rate ? (1000 * connections) / spec.rate : 0;
+  const statusCodes: Record<string, number> = {};
+  const errors: ErrorCounts = { status: 0, timeout: 0, reset: 0, connection: 0 };
+  let ok = 0;
+  let rejected = 0;
+  let rejectedWithoutRetryAfter = 0;
+  let sent = 0;
+
+  const cpuBefore = process.cpuUsage();
+  const eluBefore = performance.eventLoopUtilization();
+  const started = performance.now();
+  let finish!: (err: Error | null) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = (err) => (err ? reject(err) : resolve());
+  });
+  const instance = autocannon({
+    url: `${spec.url.replace(/\/+$/, '')}/v1/embeddings`,
+    connections,
+    duration: Math.max(0.1, spec.durationMs / 1000),
+    timeout: Math.max(1, Math.round((spec.timeoutMs ?? 10_000) / 1000)),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...spec.headers },
+    ...(spec.rate ? { overallRate: Math.max(1, Math.round(spec.rate)) } : {}),
+    requests: [
+      {
+        setupRequest: (req) => {
+          sent++;
+          return { ...req, body: spec.bodies[next++ % spec.bodies.length]! };
+        },
+        onResponse: (status, _body, _context, headers) => {
+          if (status !== 503) return;
+          rejected++;
+          const h = headers as Record<string, string | string[]> | undefined;
+          const retryAfter = h?.['retry-after'] ?? h?.['Retry-After'];
+          if (retryAfter === undefined || !/^\d+$/.test(String(retryAfter).trim())) rejectedWithoutRetryAfter++;
+        },
+      },
+    ],
+  }, (err) => finish(err ?? null));
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    const code = String(statusCode);
+    statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+    if (statusCode >= 200 && statusCode < 300) {
+      ok++;
+      latency.recordMs(responseTime);
+      corrected?.recordCorrectedMs(responseTime, intervalMs);
+    } else {
+      errors.status++;
+    }
+  });
+  instance.on('reqError', (err: unknown) => {
+    errors[classifyError(err)]++;
+  });
+  const stop = () => instance.stop();
+  spec.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    await finished;
+  } finally {
+    spec.signal?.removeEventListener('abort', stop);
+  }
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const elu = performance.eventLoopUtilization(eluBefore);
+  const cpuCores = (cpu.user + cpu.system) / 1000 / wallMs;
+  const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+  const requests = responses + errors.timeout + errors.reset + errors.connection;
+  return {
+    name: spec.name,
+    connections,
+    ...(spec.rate ? { rate: spec.rate } : {}),
+    wallMs,
+    requests,
+    ok,
+    throughputRps: (ok * 1000) / wallMs,
+    offeredRps: (sent * 1000) / wallMs,
+    latency,
+    ...(corrected ? { corrected } : {}),
+    statusCodes,
+    errors,
+    rejected,
+    rejectedWithoutRetryAfter,
+    generator: { cpuCores, eventLoopUtilization: elu.utilization, saturated: cpuCores >= (spec.saturationCores ?? 0.9) },
+    nextIndex: next,
+  };
+}

@@ -1,0 +1,400 @@
+// The load suite kind. Each target is reached over HTTP (a gguf target through its own
+// `embedgate serve` child) and driven by autocannon: warm-up, then the configured phases, each
+// run A B A B with the compare target so pair ratios compare numbers taken under the same
+// conditions. Beside it, the in-process ceiling of the same model says what the machine allows.
+import { dirname, resolve } from 'node:path';
+import { parseDuration } from '../config/duration.ts';
+import { measureCeiling, type CeilingResult } from '../load/ceiling.ts';
+import { buildBodies, loadCorpusTexts, type Bodies } from '../load/bodies.ts';
+import { errorTotal, runPhase, type PhaseResult } from '../load/phase.ts';
+import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
+import { LatencyHistogram } from '../metrics/latency.ts';
+import type { Metrics, Unit } from '../result.ts';
+import type { RunnerContext, RunnerOutput } from './runner.ts';
+
+type Phase = 'sequential' | 'closed' | 'open' | 'overload';
+
+export interface LoadParams {
+  phases?: Phase[];
+  connections?: number;
+  duration?: string;
+  warmup?: string;
+  rounds?: number;
+  requestTimeout?: string;
+  open?: { rate?: number; share?: number; connections?: number };
+  overload?: { factor?: number; connections?: number; duration?: string; recoveryLimit?: string };
+  ceiling?: boolean | { duration?: string };
+  repeatShare?: number;
+  inputsPerRequest?: number;
+  dataset?: string;
+  saturationCores?: number;
+  sampleInterval?: string;
+  server?: ServerParams;
+}
+
+interface Recovery {
+  recovered: boolean;
+  ms: number;
+  windows: number;
+}
+
+interface SideRun {
+  side: Side;
+  bodies: Bodies;
+  texts: string[];
+  next: number;
+  phases: Map<string, PhaseResult[]>;
+  recoveries: Recovery[];
+  ceilings: CeilingResult[];
+  capacity?: number;
+}
+
+const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) ?? fallback));
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
+  const { plan, signal, emit } = ctx;
+  const p = plan.params as LoadParams;
+  const phases: Phase[] = p.phases ?? ['sequential', 'closed', 'open'];
+  const duration = ms(p.duration, 10_000);
+  const warmup = ms(p.warmup, 2000);
+  const rounds = p.rounds ?? 2;
+  const connections = p.connections ?? 100;
+  const timeoutMs = ms(p.requestTimeout, 10_000);
+  const saturationCores = p.saturationCores ?? 0.9;
+  const ceilingOn = p.ceiling !== false;
+  const ceilingMs = typeof p.ceiling === 'object' ? ms(p.ceiling.duration, duration) : duration;
+  const overloadMs = ms(p.overload?.duration, duration);
+  const recoveryLimit = ms(p.overload?.recoveryLimit, 30_000);
+  const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, suite: plan.name, message });
+
+  const corpus = loadCorpusTexts(p.dataset ? resolve(dirname(plan.file), p.dataset) : undefined, (m) => log(m));
+  const sides: SideRun[] = [];
+  try {
+    // A (compare) first, then B (target), in every phase.
+    for (const [role, target] of [['compare', ctx.compare], ['target', ctx.target]] as const) {
+      if (!target) continue;
+      const side = await openSide(role, target, p.server ?? {}, {
+        sampleIntervalMs: Math.min(1000, ms(p.sampleInterval, 500)),
+        onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${target.describe().ref}: ${line}` }),
+      });
+      const info = target.info();
+      const bodies = buildBodies(corpus.items, {
+        count: 8192,
+        repeatShare: p.repeatShare ?? 0.2,
+        inputsPerRequest: p.inputsPerRequest ?? 1,
+        model: side.modelId,
+        queryPrefix: info.queryPrefix,
+        documentPrefix: info.documentPrefix,
+        seed: ctx.seed,
+      });
+      const texts = bodies.inputs;
+      sides.push({ side, bodies, texts, next: 0, phases: new Map(), recoveries: [], ceilings: [] });
+      log(`${side.label}: ${side.serve ? `embedgate serve at ${side.url}, cold start ${(side.serve.coldStartMs / 1000).toFixed(1)} s` : side.url}${side.memoryUnavailable ? `; ${side.memoryUnavailable}` : ''}`);
+    }
+
+    const steps = 1 + (ceilingOn ? rounds : 0) + phases.length * rounds;
+    let step = 0;
+    const progress = (phase: string) => emit({ type: 'progress', suite: plan.name, phase, done: ++step, total: steps });
+    const record = (run: SideRun, r: PhaseResult) => {
+      run.next = r.nextIndex;
+      const list = run.phases.get(r.name) ?? [];
+      list.push(r);
+      run.phases.set(r.name, list);
+      const lat = r.corrected ?? r.latency;
+      log(
+        `${run.side.label} ${r.name}: ${r.throughputRps.toFixed(1)} ok/s (offered ${r.offeredRps.toFixed(1)}/s, ${r.connections} conn${r.rate ? `, rate ${r.rate.toFixed(1)}/s` : ''}), ` +
+          `p50 ${lat.percentileMs(50).toFixed(1)} ms p95 ${lat.percentileMs(95).toFixed(1)} ms p99 ${lat.percentileMs(99).toFixed(1)} ms, ` +
+          `errors ${errorTotal(r.errors)}${r.rejected ? ` (503: ${r.rejected})` : ''}, generator ${r.generator.cpuCores.toFixed(2)} cores${r.generator.saturated ? ' SATURATED' : ''}`,
+        r.generator.saturated ? 'warn' : 'info',
+      );
+    };
+    const phase = async (run: SideRun, name: string, conns: number, durationMs: number, rate?: number) => {
+      const result = await runPhase({
+        name,
+        url: run.side.url,
+        bodies: run.bodies.bodies,
+        startIndex: run.next,
+        connections: conns,
+        durationMs,
+        ...(rate !== undefined ? { rate } : {}),
+        timeoutMs,
+        signal,
+        saturationCores,
+      });
+      run.next = result.nextIndex;
+      return result;
+    };
+
+    for (const run of sides) await phase(run, 'warmup', Math.min(connections, 16), warmup);
+    progress('warm-up');
+
+    if (ceilingOn) {
+      for (let round = 0; round < rounds && !signal.aborted; round++) {
+        for (const run of sides) {
+          if (!run.side.gguf) continue;
+          const c = await measureCeiling(run.side.gguf, run.texts, { durationMs: ceilingMs, signal });
+          run.ceilings.push(c);
+          log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s))`);
+        }
+        progress(`ceiling round ${round + 1}`);
+      }
+    }
+
+    const capacityOf = (run: SideRun) => {
+      const closed = run.phases.get('closed');
+      if (closed?.length) return mean(closed.map((r) => r.throughputRps));
+      if (run.ceilings.length) return median(run.ceilings.map((c) => c.ceilingRps));
+      const seq = run.phases.get('sequential');
+      return seq?.length ? mean(seq.map((r) => r.throughputRps)) : undefined;
+    };
+
+    for (const name of phases) {
+      for (let round = 0; round < rounds && !signal.aborted; round++) {
+        for (const run of sides) {
+          if (signal.aborted) break;
+          if (name === 'sequential') record(run, await phase(run, name, 1, duration));
+          else if (name === 'closed') record(run, await phase(run, name, connections, duration));
+          else if (name === 'open') {
+            const capacity = capacityOf(run);
+            const rate = p.open?.rate ?? (capacity !== undefined ? Math.max(1, (p.open?.share ?? 0.7) * capacity) : undefined);
+            if (rate === undefined) throw new Error(`load suite ${plan.name}: the open phase needs open.rate, or a sequential or closed phase before it to measure capacity`);
+            record(run, await phase(run, name, p.open?.connections ?? 200, duration, rate));
+          } else {
+            const capacity = capacityOf(run);
+            if (capacity === undefined) throw new Error(`load suite ${plan.name}: overload needs a closed or sequential phase (or the ceiling) before it to measure capacity`);
+            run.capacity = capacity;
+            const rate = (p.overload?.factor ?? 2) * capacity;
+            record(run, await phase(run, name, p.overload?.connections ?? 400, overloadMs, rate));
+            run.recoveries.push(await recover(run, phase, recoveryLimit, signal));
+            const r = run.recoveries.at(-1)!;
+            log(`${run.side.label} recovery: ${r.recovered ? `${(r.ms / 1000).toFixed(2)} s` : `not within ${(recoveryLimit / 1000).toFixed(0)} s`}`, r.recovered ? 'info' : 'warn');
+          }
+        }
+        progress(`${name} round ${round + 1}`);
+      }
+    }
+
+    const hitRates = await Promise.all(sides.map((run) => cacheHitRate(run.side)));
+    for (const run of sides) run.side.sampler?.stop();
+    const built = sides.map((run, i) => summarise(run, hitRates[i], saturationCores));
+    const target = built.find((b) => b.run.side.role === 'target')!;
+    const compare = built.find((b) => b.run.side.role === 'compare');
+    if (compare) Object.assign(target.metrics, pairRatios(target.run, compare.run));
+    for (const name of Object.keys({ ...target.unmeasured, ...compare?.unmeasured })) if (name.startsWith('throughput')) delete target.metrics[name];
+    const ceilingMetrics = target.ceiling;
+    if (ceilingMetrics && target.metrics['throughput.rps']) {
+      target.metrics['throughput.share_of_ceiling'] = { value: target.metrics['throughput.rps'].value / ceilingMetrics['throughput.rps']!.value, unit: 'ratio' };
+    }
+    const unmeasured: NonNullable<RunnerOutput['unmeasured']> = {};
+    if (Object.keys(target.unmeasured).length) unmeasured.self = target.unmeasured;
+    if (compare && Object.keys(compare.unmeasured).length) unmeasured.baseline = compare.unmeasured;
+    if (!ceilingMetrics) {
+      unmeasured.ceiling = Object.fromEntries(
+        ['throughput.rps', 'sequential.throughput.rps', 'throughput.ratio_to_sequential', 'contexts'].map((n) => [
+          n,
+          ceilingOn ? `${target.run.side.label} is not a gguf target: no in-process ceiling to measure (point a gguf target at the same model for one)` : 'the suite turned the ceiling off (ceiling: false)',
+        ]),
+      );
+    }
+    return {
+      metrics: target.metrics,
+      ...(compare ? { baselineMetrics: compare.metrics } : {}),
+      ...(ceilingMetrics ? { ceilingMetrics } : {}),
+      ...(Object.keys(unmeasured).length ? { unmeasured } : {}),
+      details: {
+        bodies: { source: corpus.source, texts: corpus.items.length, ...Object.fromEntries(sides.map((s) => [s.side.role, { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest: p.inputsPerRequest ?? 1 }])) },
+        settings: { phases, rounds, connections, durationMs: duration, warmupMs: warmup, requestTimeoutMs: timeoutMs, saturationCores },
+        openModel: 'autocannon overallRate: each connection may send connections/rate apart; autocannon releases each connection’s budget once a second, so arrivals come in bursts at second boundaries. Latency is corrected for coordinated omission with HdrHistogram’s expected-interval method at the per-connection interval (autocannon’s own correction uses 1/rate in the wrong unit).',
+        target: target.details,
+        ...(compare ? { compare: compare.details } : {}),
+      },
+    };
+  } finally {
+    await Promise.allSettled(sides.map((run) => closeSide(run.side)));
+  }
+}
+
+type PhaseFn = (run: SideRun, name: string, conns: number, durationMs: number, rate?: number) => Promise<PhaseResult>;
+
+/**
+ * After an overload: one connection, one-second windows, until a window has only 2xx answers at a
+ * latency near the sequential one (p50 within 2x, or +50 ms); the recovery time is when that
+ * window began, after the overload ended.
+ */
+async function recover(run: SideRun, phase: PhaseFn, limitMs: number, signal: AbortSignal): Promise<Recovery> {
+  const ended = performance.now();
+  const seq = run.phases.get('sequential');
+  const seqP50 = seq?.length ? median(seq.map((r) => r.latency.percentileMs(50))) : undefined;
+  let windows = 0;
+  while (performance.now() - ended < limitMs && !signal.aborted) {
+    const began = performance.now() - ended;
+    const w = await phase(run, 'recovery', 1, 1000);
+    windows++;
+    const fast = seqP50 === undefined || w.latency.percentileMs(50) <= Math.max(2 * seqP50, seqP50 + 50);
+    if (w.ok > 0 && errorTotal(w.errors) === 0 && fast) return { recovered: true, ms: began, windows };
+    if (run.side.serve && !run.side.serve.alive) break;
+  }
+  return { recovered: false, ms: limitMs, windows };
+}
+
+function summarise(run: SideRun, hitRate: number | undefined, saturationCores: number) {
+  const metrics: Metrics = {};
+  const unmeasured: Record<string, string> = {};
+  const put = (name: string, value: number | undefined, unit: Unit) => {
+    if (value !== undefined && Number.isFinite(value)) metrics[name] = { value, unit };
+  };
+  const list = (name: string) => run.phases.get(name) ?? [];
+  const merged = (results: PhaseResult[], corrected = false) => {
+    const h = new LatencyHistogram();
+    for (const r of results) h.merge(corrected && r.corrected ? r.corrected : r.latency);
+    return h;
+  };
+  const seq = list('sequential');
+  const closed = list('closed');
+  const open = list('open');
+  const overload = list('overload');
+
+  if (seq.length) {
+    put('sequential.throughput.rps', mean(seq.map((r) => r.throughputRps)), 'per_second');
+    Object.assign(metrics, merged(seq).toMetrics('sequential'));
+  }
+  if (closed.length) {
+    put('throughput.rps', mean(closed.map((r) => r.throughputRps)), 'per_second');
+    Object.assign(metrics, merged(closed).toMetrics(''));
+    if (seq.length) put('throughput.ratio_to_sequential', metrics['throughput.rps']!.value / metrics['sequential.throughput.rps']!.value, 'ratio');
+  }
+  if (open.length) {
+    put('open.rate', mean(open.map((r) => r.rate ?? 0)), 'per_second');
+    put('open.offered.rps', mean(open.map((r) => r.offeredRps)), 'per_second');
+    put('open.throughput.rps', mean(open.map((r) => r.throughputRps)), 'per_second');
+    Object.assign(metrics, merged(open, true).toMetrics('open'));
+    const raw = merged(open);
+    if (raw.count) put('open.latency_uncorrected.p99', raw.percentileMs(99), 'ms');
+  }
+  const counted = [...seq, ...closed, ...open];
+  if (counted.length) {
+    const requests = counted.reduce((a, r) => a + r.requests, 0);
+    const sum = (k: 'status' | 'timeout' | 'reset' | 'connection') => counted.reduce((a, r) => a + r.errors[k], 0);
+    const total = counted.reduce((a, r) => a + errorTotal(r.errors), 0);
+    put('requests', requests, 'count');
+    put('errors.total', total, 'count');
+    put('errors.rate', requests > 0 ? total / requests : undefined, 'ratio');
+    for (const k of ['status', 'timeout', 'reset', 'connection'] as const) put(`errors.${k}`, sum(k), 'count');
+  }
+  if (overload.length) {
+    const requests = overload.reduce((a, r) => a + r.requests, 0);
+    const rejected = overload.reduce((a, r) => a + r.rejected, 0);
+    const failures = overload.reduce((a, r) => a + errorTotal(r.errors), 0) - rejected;
+    put('overload.capacity.rps', run.capacity, 'per_second');
+    put('overload.rate', mean(overload.map((r) => r.rate ?? 0)), 'per_second');
+    put('overload.offered.rps', mean(overload.map((r) => r.offeredRps)), 'per_second');
+    put('overload.throughput.rps', mean(overload.map((r) => r.throughputRps)), 'per_second');
+    Object.assign(metrics, merged(overload, true).toMetrics('overload'));
+    put('overload.rejected', rejected, 'count');
+    put('overload.rejected.rate', requests > 0 ? rejected / requests : undefined, 'ratio');
+    put('overload.rejected_without_retry_after', overload.reduce((a, r) => a + r.rejectedWithoutRetryAfter, 0), 'count');
+    put('overload.failures', failures, 'count');
+    put('overload.failures.rate', requests > 0 ? failures / requests : undefined, 'ratio');
+    put('overload.recovered', run.recoveries.every((r) => r.recovered) ? 1 : 0, 'count');
+    put('overload.recovery', Math.max(...run.recoveries.map((r) => r.ms)), 'ms');
+  }
+  const crashes = crashesOf(run.side);
+  put('overload.crashes', crashes.count, 'count');
+
+  const all = [...run.phases.values()].flat();
+  put('generator.cpu.peak', Math.max(0, ...all.map((r) => r.generator.cpuCores)), 'count');
+  const saturated = all.filter((r) => r.generator.saturated && r.name !== 'warmup' && r.name !== 'recovery');
+  put('generator.saturated', saturated.length, 'count');
+  if (saturated.some((r) => r.name === 'sequential' || r.name === 'closed')) {
+    const worst = saturated.reduce((a, b) => (b.generator.cpuCores > a.generator.cpuCores ? b : a));
+    const why = `the load generator was saturated (${worst.generator.cpuCores.toFixed(2)} cores ≥ ${saturationCores} in phase ${worst.name}): it, not the target, limited throughput`;
+    for (const name of ['throughput.rps', 'sequential.throughput.rps', 'throughput.ratio_to_sequential', 'throughput.rps.vs_baseline', 'throughput.share_of_ceiling']) {
+      delete metrics[name];
+      unmeasured[name] = why;
+    }
+  }
+  put('cache.hit_rate', hitRate, 'ratio');
+
+  const oom = oomEvidence(run.side);
+  const sampler = run.side.sampler;
+  if (sampler) {
+    const peaks = sampler.peaks;
+    put('memory.rss.peak', peaks.rss, 'bytes');
+    put('memory.anon.peak', peaks.anon, 'bytes');
+    put('memory.file.peak', peaks.file, 'bytes');
+    put('memory.heap.peak', peaks.heap, 'bytes');
+    put('memory.samples', peaks.samples, 'count');
+  } else if (run.side.memoryUnavailable) {
+    for (const n of ['memory.rss.peak', 'memory.anon.peak', 'memory.file.peak', 'memory.heap.peak']) unmeasured[n] = run.side.memoryUnavailable;
+  }
+  if (run.side.serve || sampler) put('memory.oom', oom.length, 'count');
+
+  let ceiling: Metrics | undefined;
+  if (run.ceilings.length) {
+    const c = run.ceilings;
+    const rps = median(c.map((x) => x.ceilingRps));
+    const seqRps = median(c.map((x) => x.sequentialRps));
+    ceiling = {
+      'throughput.rps': { value: rps, unit: 'per_second' },
+      'sequential.throughput.rps': { value: seqRps, unit: 'per_second' },
+      'throughput.ratio_to_sequential': { value: rps / seqRps, unit: 'ratio' },
+      contexts: { value: c[0]!.contexts, unit: 'count' },
+    };
+  }
+  const phaseRow = (r: PhaseResult) => {
+    const lat = r.corrected ?? r.latency;
+    return {
+      phase: r.name,
+      connections: r.connections,
+      ...(r.rate ? { rate: r.rate } : {}),
+      wallMs: Math.round(r.wallMs),
+      requests: r.requests,
+      ok: r.ok,
+      throughputRps: r.throughputRps,
+      offeredRps: r.offeredRps,
+      latencyMs: { p50: lat.percentileMs(50), p90: lat.percentileMs(90), p95: lat.percentileMs(95), p99: lat.percentileMs(99), p99_9: lat.percentileMs(99.9), max: lat.percentileMs(100) },
+      ...(r.corrected ? { uncorrectedP99Ms: r.latency.percentileMs(99) } : {}),
+      statusCodes: r.statusCodes,
+      errors: r.errors,
+      rejected: r.rejected,
+      rejectedWithoutRetryAfter: r.rejectedWithoutRetryAfter,
+      generator: r.generator,
+      histogram: lat.encode(),
+    };
+  };
+  const details = {
+    label: run.side.label,
+    url: run.side.url,
+    ...(run.side.serve ? { coldStartMs: Math.round(run.side.serve.coldStartMs), servePid: run.side.serve.pid } : {}),
+    ...(run.side.memoryUnavailable ? { memoryUnavailable: run.side.memoryUnavailable } : {}),
+    phases: all.map(phaseRow),
+    ceiling: run.ceilings,
+    recoveries: run.recoveries,
+    crashes: crashes.lines,
+    oom,
+    memoryByProcess: sampler ? Object.fromEntries(sampler.peakByPid) : undefined,
+  };
+  return { run, metrics, unmeasured, ceiling, details };
+}
+
+/** Ratios of the target to the compare target, round by round (pairs ran back to back). */
+function pairRatios(target: SideRun, compare: SideRun): Metrics {
+  const t = target.phases.get('closed') ?? [];
+  const c = compare.phases.get('closed') ?? [];
+  const n = Math.min(t.length, c.length);
+  if (n === 0) return {};
+  const p95 = Array.from({ length: n }, (_, i) => t[i]!.latency.percentileMs(95) / c[i]!.latency.percentileMs(95)).filter(Number.isFinite);
+  const rps = Array.from({ length: n }, (_, i) => t[i]!.throughputRps / c[i]!.throughputRps).filter(Number.isFinite);
+  const out: Metrics = {};
+  if (p95.length) {
+    out['latency.p95.vs_baseline'] = { value: median(p95), unit: 'ratio' };
+    out['latency.p95.vs_baseline.worst'] = { value: Math.max(...p95), unit: 'ratio' };
+  }
+  if (rps.length) out['throughput.rps.vs_baseline'] = { value: median(rps), unit: 'ratio' };
+  return out;
+}
