@@ -32,6 +32,8 @@ export interface PlannedCheck {
   source: string;
   expression: CheckExpression;
   position: SourcePosition;
+  /** Added by the harness (a default check), not written in the suite. */
+  implicit?: boolean;
 }
 
 export interface SuitePlan {

@@ -36,6 +36,8 @@ export interface CheckResult {
   /** Human explanation: the substituted expression, or why it could not be judged. */
   detail: string;
   position?: SourcePosition;
+  /** A default check the harness added (e.g. vectors.invalid == 0), not one written in the suite. */
+  implicit?: boolean;
 }
 
 /** error: the suite could not run at all (model failed to load, target crashed). */

@@ -115,6 +115,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
     }),
     source: check.source,
     position: check.position,
+    ...(check.implicit ? { implicit: true } : {}),
   }));
   const judged = judgeSuite(checks, output.inconclusive ?? (opts.signal.aborted ? 'interrupted' : undefined));
   return finish({

@@ -48,6 +48,10 @@ export function buildSuiteSchema(kinds: Record<string, SuiteKindSpec> = SUITE_KI
         description: 'gate checks, e.g. "single.latency.p95 <= 50ms"; grammar in docs/checks.md',
         items: { type: 'string', minLength: 1, description: 'one comparison between two expressions over metrics' },
       },
+      vectorChecks: {
+        type: 'boolean',
+        description: 'add "vectors.invalid == 0" (and baseline.vectors.invalid == 0) when no check names it (default true)',
+      },
       ...blocks,
     },
     // The parameter block is named after the kind: only that block may appear, and it is required

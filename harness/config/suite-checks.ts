@@ -43,7 +43,23 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
       errors.push(error(cause.column, `check syntax: ${cause.detail}`, cause.expected));
     }
   });
+  if (errors.length === 0) checks.push(...defaultVectorChecks(source, context, checks));
   return { checks, errors };
+}
+
+/**
+ * NaN, all-zero and wrong-length vectors are what teams report right after a model switch, so every
+ * suite whose kind counts them checks them unless it names the metric itself or sets
+ * `vectorChecks: false`. The implicit check points at the `kind:` line.
+ */
+function defaultVectorChecks(source: YamlSource, context: CheckContext, written: PlannedCheck[]): PlannedCheck[] {
+  const metric = 'vectors.invalid';
+  if (!context.kind?.implemented || !context.kind.metrics[metric]) return [];
+  if ((source.data as Record<string, unknown>)['vectorChecks'] === false) return [];
+  const position = { file: source.file, ...positionOf(source, ['kind']) };
+  const names = (scope: string) => written.some((c) => new RegExp(`(^|[^.\\w])${scope}${metric.replace('.', '\\.')}\\b`).test(c.source));
+  const wanted = [...(names('') ? [] : [`${metric} == 0`]), ...(context.hasCompare && !names('baseline.') ? [`baseline.${metric} == 0`] : [])];
+  return wanted.map((text) => ({ source: text, expression: parseCheck(text), position, implicit: true }));
 }
 
 /**

@@ -48,8 +48,30 @@ checks:
     expect(plan.checks.map((c) => [c.source, c.position.line, c.position.col])).toEqual([
       ['single.latency.p95 <= 50ms', 8, 5],
       ['batch.throughput >= 0.9 * baseline.batch.throughput', 9, 6],
+      // Default vector checks, pointing at the kind: line.
+      ['vectors.invalid == 0', 2, 7],
+      ['baseline.vectors.invalid == 0', 2, 7],
     ]);
+    expect(plan.checks.map((c) => c.implicit ?? false)).toEqual([false, false, true, true]);
     expect(plan.checks[0]!.expression.op).toBe('<=');
+  });
+
+  it('adds no default vector check when the suite writes its own or turns them off', () => {
+    const written = load(`suite: b
+kind: bench
+target: { gguf: candidate }
+checks: [vectors.invalid <= 1]
+`);
+    if (!written.ok) throw new Error(JSON.stringify(written.errors));
+    expect(written.plan.checks.map((c) => c.source)).toEqual(['vectors.invalid <= 1']);
+    const off = load(`suite: b
+kind: bench
+target: { gguf: candidate }
+vectorChecks: false
+checks: [single.latency.p95 <= 50ms]
+`);
+    if (!off.ok) throw new Error(JSON.stringify(off.errors));
+    expect(off.plan.checks.map((c) => c.source)).toEqual(['single.latency.p95 <= 50ms']);
   });
 
   it('uses a default timeout and accepts an http target', () => {
