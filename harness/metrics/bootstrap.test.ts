@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../gguf/fixtures/prng.ts';
+import { Prng } from '../random.ts';
 import { nonInferiorityUndecided } from '../runners/retrieval.ts';
 import { pairedBootstrap } from './bootstrap.ts';
 

@@ -1,7 +1,7 @@
 // Paired bootstrap of the difference between two systems scored on the same queries: resample
 // queries with replacement, keep each query's pair together, and read the confidence interval of
 // the mean difference from the percentiles of the resampled means. Seeded, so a run replays.
-import { Prng } from '../gguf/fixtures/prng.ts';
+import { Prng } from '../random.ts';
 
 export interface PairedBootstrap {
   /** Mean of candidate − baseline over the queries. */

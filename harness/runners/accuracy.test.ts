@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCheck } from '../gates/evaluate.ts';
 import { parseCheck } from '../gates/parse.ts';
 import { GOLDEN_SCHEMA_VERSION, sha256Text, type GoldenFile } from '../golden.ts';
-import { hashString, Prng } from '../gguf/fixtures/prng.ts';
+import { hashString, Prng } from '../random.ts';
 import type { SuitePlan } from '../plan.ts';
 import type { ModelInfo } from '../result.ts';
 import type { EmbeddingTarget } from '../targets/target.ts';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readBeirDataset } from '../datasets/beir.ts';
 import { lexicalTokens } from '../metrics/bm25.ts';
-import { hashString, Prng } from '../gguf/fixtures/prng.ts';
+import { hashString, Prng } from '../random.ts';
 import type { SuitePlan } from '../plan.ts';
 import type { ModelInfo } from '../result.ts';
 import type { EmbeddingTarget } from '../targets/target.ts';

@@ -10,7 +10,7 @@ import { Bm25Index } from '../metrics/bm25.ts';
 import { pairedBootstrap, type PairedBootstrap } from '../metrics/bootstrap.ts';
 import { meanScores, RANKING_DEPTH, RANKING_METRICS, scoreRanking, topK, type QueryScores, type RankingMetric } from '../metrics/ranking.ts';
 import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../metrics/vector-hygiene.ts';
-import { Prng } from '../gguf/fixtures/prng.ts';
+import { Prng } from '../random.ts';
 import { HARNESS_VERSION } from '../provenance.ts';
 import type { Metrics } from '../result.ts';
 import type { EmbeddingTarget } from '../targets/target.ts';

@@ -5,7 +5,7 @@ import type { VirtualClock } from './clock.ts';
 import type { AgentSpec, SwarmConfig } from './config.ts';
 import type { CoordinatorNode } from './coordinator.ts';
 import type { Network } from './network.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../../random.ts';
 import type { RunRecord } from './record.ts';
 import type { RollbackProtocol } from './rollback.ts';
 import type { EmbeddingStore } from './store.ts';

@@ -3,7 +3,7 @@
 // copied into a suite as a regression scenario.
 import type { SwarmConfig } from './config.ts';
 import { quorumWeight } from './config.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../../random.ts';
 
 export type FaultSpec =
   | { type: 'crash'; agent: string; at: number; restartAfterMs?: number }

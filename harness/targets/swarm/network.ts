@@ -2,7 +2,7 @@
 // (partitions, extra drop rate, extra delay). A message crossing a partition is lost, whether the
 // partition was there when it was sent or appeared while it was in flight.
 import type { VirtualClock } from './clock.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../random.ts';
 
 export interface NetworkStats {
   sent: number;

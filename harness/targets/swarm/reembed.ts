@@ -7,7 +7,7 @@ import { cosine } from '../../metrics/vector-math.ts';
 import { loadTexts } from '../../texts.ts';
 import type { EmbeddingTarget } from '../target.ts';
 import type { ReembedSpec } from './config.ts';
-import { hash32, Prng } from './prng.ts';
+import { hashString, Prng } from '../../random.ts';
 import type { Pending, TaskInstance, TaskResult, WorkBackend } from './work.ts';
 
 /** Corpus texts: a texts JSON file, a BEIR corpus.jsonl, or the fixture sample; with variants. */
@@ -67,7 +67,7 @@ export class ReembedWork implements WorkBackend {
     const model = opts.stale ? this.staleModel : this.expectedModel;
     pending.promise = this.embed(useOld ? this.old! : this.target, this.textsOf(task.key)).then(
       (vectors) => {
-        const out = opts.byzantine ? perturb(vectors, hash32(task.key)) : vectors;
+        const out = opts.byzantine ? perturb(vectors, hashString(task.key)) : vectors;
         pending.value = { model, payload: { kind: 'vectors', vectors: out }, correct: !opts.byzantine };
       },
       (err: Error) => {
@@ -82,7 +82,7 @@ export class ReembedWork implements WorkBackend {
     const texts = this.textsOf(task.key);
     if (result.payload.kind !== 'vectors' || result.payload.vectors.length !== texts.length) return { value: false };
     const vectors = result.payload.vectors;
-    const rng = new Prng(hash32(task.key, 7));
+    const rng = new Prng(hashString(task.key, 7));
     const picks = [...new Set(Array.from({ length: Math.min(this.spec.verifySample, texts.length) }, () => rng.int(0, texts.length - 1)))];
     pending.promise = this.embed(this.target, picks.map((i) => texts[i]!)).then(
       (again) => {

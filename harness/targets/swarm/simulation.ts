@@ -9,7 +9,7 @@ import { drawFaults, faultAgents, type FaultSpec } from './faults.ts';
 import { AgentHealth } from './health.ts';
 import { checkInvariants, type Violation } from './invariants.ts';
 import { Network } from './network.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../../random.ts';
 import { emptyRecord, type RunRecord } from './record.ts';
 import { RollbackProtocol } from './rollback.ts';
 import { EmbeddingStore, type StoreVerification } from './store.ts';

@@ -4,7 +4,7 @@
 // check: complete, uncorrupted, and one model only (vectors of two models in one store are a
 // known silent failure of model switches).
 import { createHash } from 'node:crypto';
-import { hash32 } from './prng.ts';
+import { hashString } from '../../random.ts';
 
 export type Payload = { kind: 'digest'; digest: number } | { kind: 'vectors'; vectors: Float32Array[] };
 
@@ -43,7 +43,7 @@ export interface StoreVerification {
 
 /** sha256 over the vectors' bytes; a simulated digest gets a cheap 32-bit mix (a day scrubs it ~10^6 times). */
 export function checksumOf(payload: Payload): string {
-  if (payload.kind === 'digest') return `d${hash32(String(payload.digest), 0x2545f491).toString(16)}`;
+  if (payload.kind === 'digest') return `d${hashString(String(payload.digest), 0x2545f491).toString(16)}`;
   const hash = createHash('sha256');
   for (const v of payload.vectors) hash.update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
   return hash.digest('hex');

@@ -4,7 +4,7 @@
 // time; real work only decides the values that results carry.
 import type { DurationDist, TaskSpec } from './config.ts';
 import type { Payload } from './store.ts';
-import { hash32, Prng } from './prng.ts';
+import { hashString, Prng } from '../../random.ts';
 
 export interface TaskInstance {
   /** Store key: the task id, prefixed by its wave when the DAG runs more than once. */
@@ -60,7 +60,7 @@ export class SimulatedWork implements WorkBackend {
   constructor(private readonly seed: number) {}
 
   private truth(key: string): number {
-    return hash32(key, this.seed);
+    return hashString(key, this.seed);
   }
 
   execute(task: TaskInstance, opts: { byzantine: boolean; stale: boolean }): Pending<TaskResult> {

@@ -4,7 +4,7 @@
 import type { AgentSpec } from './config.ts';
 import { sendReliably, streamOf, type SimContext } from './context.ts';
 import type { AgentHealth } from './health.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../random.ts';
 import { pushTo } from './record.ts';
 import type { Pending, TaskInstance, TaskResult } from './work.ts';
 

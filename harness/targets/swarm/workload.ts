@@ -2,7 +2,7 @@
 // seed, dependency lookups, and the sequential baseline (one agent of speed 1 doing every task in
 // turn) that the speed-up is measured against.
 import type { SwarmConfig, TaskSpec } from './config.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../../random.ts';
 import { drawDuration, type TaskInstance } from './work.ts';
 
 export class DagError extends Error {}
