@@ -17,6 +17,8 @@ export interface GoldenItem {
   text: string;
   /** sha256 of the exact string embedded (prefix + text), so an edited text is noticed. */
   textSha256: string;
+  /** Tokens the text became, when the target reported it; a change means the tokenizer changed. */
+  tokens?: number;
   vector: number[];
 }
 
@@ -41,7 +43,7 @@ export async function recordGolden(
 ): Promise<GoldenFile> {
   const info = target.info();
   const inputs = texts.map((item) => withPrefix(info, item));
-  const vectors = await target.embed(inputs);
+  const { vectors, tokens } = target.embedDetailed ? await target.embedDetailed(inputs) : { vectors: await target.embed(inputs), tokens: undefined };
   return {
     schemaVersion: GOLDEN_SCHEMA_VERSION,
     kind: 'embedgate-golden',
@@ -62,6 +64,7 @@ export async function recordGolden(
       role: item.role,
       text: item.text,
       textSha256: sha256Text(inputs[i]!),
+      ...(tokens?.[i] !== undefined ? { tokens: tokens[i] } : {}),
       vector: Array.from(vectors[i]!),
     })),
   };

@@ -56,6 +56,10 @@ const accuracyMetrics: MetricCatalog = {
   nmse: { unit: 'score', description: 'normalised mean squared error against the golden vectors' },
   items: { unit: 'count', description: 'number of golden items compared' },
   'dimension.mismatches': { unit: 'count', description: 'items whose vector length differs from the golden one' },
+  'tokens.mismatches': {
+    unit: 'count',
+    description: 'items whose token count differs from the golden one (a tokenizer change); measured when the golden file and the target both report tokens',
+  },
   'vectors.invalid': { unit: 'count', description: 'vectors with NaN/Inf, all zeros, the wrong dimension, or a norm far from 1 from a normalising model' },
 };
 

@@ -22,7 +22,7 @@ const info: ModelInfo = {
 };
 const clean = (text: string) => new Prng(hashString(text)).gaussians(DIMS, 1);
 
-function goldenFile(): string {
+function goldenFile(tokens?: (text: string) => number): string {
   const texts = Array.from({ length: 40 }, (_, i) => ({ id: `t${i}`, role: (i % 2 ? 'query' : 'document') as 'query' | 'document', text: `text number ${i}` }));
   const golden: GoldenFile = {
     schemaVersion: GOLDEN_SCHEMA_VERSION, kind: 'embedgate-golden', recordedAt: '2026-01-01T00:00:00Z', harnessVersion: '0.0.0',
@@ -30,7 +30,7 @@ function goldenFile(): string {
     prefixes: { query: 'q: ', document: 'd: ' },
     items: texts.map((t) => {
       const input = (t.role === 'query' ? 'q: ' : 'd: ') + t.text;
-      return { ...t, textSha256: sha256Text(input), vector: Array.from(clean(input)) };
+      return { ...t, textSha256: sha256Text(input), ...(tokens ? { tokens: tokens(input) } : {}), vector: Array.from(clean(input)) };
     }),
   };
   const dir = mkdtempSync(join(tmpdir(), 'embedgate-golden-'));
@@ -81,5 +81,24 @@ describe('fidelity against golden vectors', () => {
     expect(out.metrics['dimension.mismatches']!.value).toBe(1);
     expect(out.metrics['vectors.invalid']!.value).toBe(1);
     expect(out.metrics['cosine.min']!.value).toBe(-1);
+  });
+
+  it('counts texts whose token count changed (a tokenizer change), when both sides know tokens', async () => {
+    const words = (text: string) => text.split(' ').length;
+    const withTokens = goldenFile(words);
+    const tokenPlan = { ...plan, file: join(withTokens, '..', 'suite.yaml') };
+    // The target's tokenizer now splits "number" into two pieces: every text changes count.
+    const detailed: EmbeddingTarget = {
+      ...target(clean),
+      embedDetailed: async (texts) => ({ vectors: texts.map(clean), tokens: texts.map((t) => words(t) + (t.includes('number') ? 1 : 0)) }),
+    };
+    const out = await runAccuracy({ plan: tokenPlan, target: detailed, emit: () => {}, signal: new AbortController().signal, seed: 1 });
+    expect(out.metrics['tokens.mismatches']!.value).toBe(40);
+    expect(check('tokens.mismatches == 0', out.metrics)).toBe('fail');
+    const same: EmbeddingTarget = { ...target(clean), embedDetailed: async (texts) => ({ vectors: texts.map(clean), tokens: texts.map(words) }) };
+    const ok = await runAccuracy({ plan: tokenPlan, target: same, emit: () => {}, signal: new AbortController().signal, seed: 1 });
+    expect(ok.metrics['tokens.mismatches']!.value).toBe(0);
+    // Without token counts on either side the metric is not reported, so a check on it is inconclusive.
+    expect((await run(target(clean))).metrics['tokens.mismatches']).toBeUndefined();
   });
 });

@@ -40,13 +40,19 @@ export const runAccuracy: Runner = async ({ plan, target, compare, emit, signal 
   const cosines: { id: string; cosine: number }[] = [];
   const errors: number[] = [];
   let dimensionMismatches = 0;
+  // Token counts are compared only when both the golden file and the target know them.
+  const compareTokens = Boolean(target.embedDetailed) && golden.items.every((item) => item.tokens !== undefined);
+  const tokenMismatches: { id: string; golden: number; now: number }[] = [];
   for (let start = 0; start < inputs.length; start += BATCH) {
     signal.throwIfAborted();
-    const vectors = await target.embed(inputs.slice(start, start + BATCH));
+    const batch = inputs.slice(start, start + BATCH);
+    const { vectors, tokens } = compareTokens ? await target.embedDetailed!(batch) : { vectors: await target.embed(batch), tokens: undefined };
     inspectVectors(hygiene, vectors, info.dimensions);
     vectors.forEach((vector, j) => {
       const item = golden.items[start + j]!;
       if (vector.length !== item.vector.length) dimensionMismatches++;
+      const now = tokens?.[j];
+      if (compareTokens && now !== undefined && now !== item.tokens) tokenMismatches.push({ id: item.id, golden: item.tokens!, now });
       cosines.push({ id: item.id, cosine: cosine(vector, item.vector) });
       errors.push(normalisedSquaredError(vector, item.vector));
     });
@@ -67,12 +73,14 @@ export const runAccuracy: Runner = async ({ plan, target, compare, emit, signal 
     'vectors.invalid': { value: hygiene.invalid, unit: 'count' },
   };
   if (finiteErrors.length > 0) metrics.nmse = { value: mean(finiteErrors), unit: 'score' };
+  if (compareTokens) metrics['tokens.mismatches'] = { value: tokenMismatches.length, unit: 'count' };
 
   const worst = [...cosines].sort((a, b) => (a.cosine || -1) - (b.cosine || -1)).slice(0, 5);
   return {
     metrics,
     details: {
       golden: { file: goldenPath, model: golden.model, recordedAt: golden.recordedAt, items: golden.items.length },
+      tokenMismatches: tokenMismatches.slice(0, 10),
       crossModel: golden.model.sha256 !== info.sha256,
       worstItems: worst,
       vectorFaults: hygiene.faults,

@@ -7,5 +7,7 @@ export interface EmbeddingTarget {
   info(): ModelInfo;
   /** Embeds raw texts, prefixes already applied by the caller. One vector per text, in order. */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** Like embed, with the number of tokens each text became, when the target can tell. */
+  embedDetailed?(texts: string[]): Promise<{ vectors: Float32Array[]; tokens?: number[] }>;
   close(): Promise<void>;
 }
