@@ -13,9 +13,11 @@ function readFirstLine(path: string): string | undefined {
 }
 
 export function machineMemoryBytes(): number {
-  const limit = readFirstLine('/sys/fs/cgroup/memory.max');
   const total = os.totalmem();
-  if (limit && limit !== 'max') {
+  // cgroup v2 (unified), then v1 (whose "no limit" is a huge number, hence the min with MemTotal).
+  for (const file of ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes']) {
+    const limit = readFirstLine(file);
+    if (!limit || limit === 'max') continue;
     const bytes = Number(limit);
     if (Number.isFinite(bytes) && bytes > 0) return Math.min(bytes, total);
   }

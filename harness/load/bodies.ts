@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readBeirDataset } from '../datasets/beir.ts';
 import { ensureTsApiDataset } from '../datasets/ts-api.ts';
-import { Prng } from '../gguf/fixtures/prng.ts';
+import { Prng } from '../random.ts';
 import { loadTexts, type TextItem } from '../texts.ts';
 
 export interface BodyOptions {

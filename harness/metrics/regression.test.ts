@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '../gguf/fixtures/prng.ts';
+import { Prng } from '../random.ts';
 import { fitSlope, judgeLeak, normalQuantile, studentTQuantile } from './regression.ts';
 
 const MiB = 1024 * 1024;

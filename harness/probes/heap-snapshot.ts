@@ -85,7 +85,7 @@ class Parsed {
       for (let e = this.firstEdge[from]!; e < this.firstEdge[from + 1]!; e += this.edgeFields) {
         const type = this.edgeTypes[edges[e + this.e['type']!]!];
         const nameOrIndex = edges[e + this.e['name_or_index']!]!;
-        const label = type === 'element' || type === 'hidden' ? `[${nameOrIndex}]` : `.${strings[nameOrIndex] ?? nameOrIndex}`;
+        const label = type === 'element' ? '[…]' : type === 'hidden' ? `[${nameOrIndex}]` : `.${strings[nameOrIndex] ?? nameOrIndex}`;
         if (type === 'weak') continue;
         fn(from, edges[e + this.e['to_node']!]! / this.nodeFields, label);
       }
@@ -135,24 +135,25 @@ export function retainerChain(p: Parsed, name: string, depth = 4): string[] {
       labelOf[to] = label;
     }
   });
-  let members: number[] = [];
-  for (let i = 0; i < p.count; i++) if (p.group(i) === name) members.push(i);
+  // Each member carries the bytes that led to it, so the chain follows the bulk, not the count.
+  let members = new Map<number, number>();
+  for (let i = 0; i < p.count; i++) if (p.group(i) === name) members.set(i, p.size(i));
   const chain: string[] = [];
-  for (let hop = 0; hop < depth && members.length > 0; hop++) {
-    const votes = new Map<string, { bytes: number; parents: number[] }>();
-    for (const m of members) {
+  for (let hop = 0; hop < depth && members.size > 0; hop++) {
+    const votes = new Map<string, { bytes: number; parents: Map<number, number> }>();
+    for (const [m, weight] of members) {
       const parent = parentOf[m]!;
       if (parent < 0) continue;
       const key = `${p.group(parent)}${labelOf[m]}`;
-      const v = votes.get(key) ?? { bytes: 0, parents: [] };
-      v.bytes += p.size(m);
-      v.parents.push(parent);
+      const v = votes.get(key) ?? { bytes: 0, parents: new Map<number, number>() };
+      v.bytes += weight;
+      v.parents.set(parent, (v.parents.get(parent) ?? 0) + weight);
       votes.set(key, v);
     }
     const best = [...votes.entries()].sort((x, y) => y[1].bytes - x[1].bytes)[0];
     if (!best) break;
     chain.push(best[0]);
-    members = [...new Set(best[1].parents)];
+    members = best[1].parents;
   }
   return chain;
 }
