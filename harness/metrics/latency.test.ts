@@ -41,6 +41,19 @@ describe('LatencyHistogram merging', () => {
   });
 });
 
+describe('LatencyHistogram percentiles', () => {
+  it('never reports a percentile above the largest value recorded', () => {
+    const h = new LatencyHistogram();
+    // 12.3456 ms lands in a bucket whose top is above it; p95 and p100 must still be <= max.
+    for (let i = 0; i < 20; i++) h.recordMs(1 + i * 0.001);
+    h.recordMs(12.3456);
+    const m = h.toMetrics('x');
+    expect(m['x.latency.p99']!.value).toBeLessThanOrEqual(m['x.latency.max']!.value);
+    expect(h.percentileMs(100)).toBe(m['x.latency.max']!.value);
+    expect(m['x.latency.p50']!.value).toBeLessThanOrEqual(m['x.latency.p95']!.value);
+  });
+});
+
 describe('coordinated-omission correction', () => {
   // A generator meant to send one request every 10 ms; the server stalls once for 1 s. A closed
   // loop sees one slow response among 1000 fast ones; the 99 requests that should have been sent

@@ -52,7 +52,10 @@ export class LatencyHistogram {
   }
 
   percentileMs(p: number): number {
-    return this.histogram.getValueAtPercentile(p) / MICROS_PER_MS;
+    // HDR answers with the top of the value's bucket, which can exceed the largest value recorded;
+    // a report showing p95 above max would be wrong, so clamp to the recorded range.
+    const h = this.histogram;
+    return Math.min(h.getValueAtPercentile(p), h.maxValue) / MICROS_PER_MS;
   }
 
   /** Compressed base64, the HdrHistogram interchange format, so reports can be merged later. */
