@@ -170,6 +170,8 @@ export class CoordinatorNode {
     this.acting = true;
     this.epoch = epoch;
     ctx.store.fence(epoch);
+    // The fence voids every attempt of an older epoch: no worker holds those tasks for this node.
+    this.abandonAttempts((e) => e < epoch);
     if (epoch > 1) {
       ctx.record.takeovers.push({ at: this.now, by: this.id, epoch });
       ctx.trace.log(this.now, this.id, 'takeover', `epoch=${epoch}`);
@@ -189,9 +191,20 @@ export class CoordinatorNode {
     this.scheduler.dispatch();
   }
 
+  /** Attempts nobody waits for any more (their scheduler is gone or fenced) end here, in the record. */
+  private abandonAttempts(match: (epoch: number) => boolean): void {
+    for (const a of this.ctx.record.attempts) {
+      if (a.endedAt === undefined && match(a.epoch)) {
+        a.endedAt = this.now;
+        a.outcome = 'abandoned';
+      }
+    }
+  }
+
   stepDown(): void {
     if (!this.acting) return;
     this.acting = false;
+    this.abandonAttempts((e) => e === this.epoch);
     this.scheduler = undefined;
     this.incarnation++;
     this.ctx.trace.log(this.now, this.id, 'step-down', `epoch=${this.epoch}`);
@@ -266,6 +279,7 @@ export class CoordinatorNode {
 
   crash(): void {
     if (!this.up) return;
+    if (this.acting) this.abandonAttempts((e) => e === this.epoch);
     this.up = false;
     this.acting = false;
     this.scheduler = undefined;

@@ -139,6 +139,8 @@ function checkReassignment(input: InvariantInput, failure: WorkerFailure, until:
   if (coordinatorDisturbed(input, failure.at - config.heartbeat.timeoutMs, deadline)) return;
   for (const a of record.attempts) {
     if (a.worker !== failure.agent || a.dispatchedAt >= Math.min(deadline, until)) continue;
+    // A newer coordinator fenced the attempt's epoch before the failure: the worker held nothing for it.
+    if (record.takeovers.some((k) => k.epoch > a.epoch && k.at <= failure.at)) continue;
     if (a.endedAt !== undefined && a.endedAt <= failure.at) continue;
     if (a.resultAt !== undefined && a.resultAt <= failure.at) continue;
     const moved = Math.min(
@@ -163,7 +165,7 @@ function checkRollbackTruth(input: InvariantInput, holds: TriggerHold[]): string
   // The monitor hears of a trigger at the latest when it would call the agent silent.
   const slack = config.triggers.silenceMs + config.heartbeat.timeoutMs + (config.scrubMs ?? 0);
   for (const h of holds) {
-    if (h.by !== undefined) continue; // per-node views only justify a firing
+    if (h.by !== undefined || h.optional) continue; // these only justify a firing
     if (h.at + slack > endedAt || (fired && fired.firedAt <= h.at + slack)) continue;
     problems.push(`${h.trigger} of ${h.subject} held at ${t(h.at)} (${h.why}) but no rollback fired by ${t(h.at + slack)}`);
   }

@@ -89,7 +89,9 @@ function result(built: ReturnType<typeof build>, seed: number): RunResult {
   const { ctx, faults } = built;
   const outcome = built.outcome();
   const endedAt = ctx.clock.now;
-  const keys = ctx.workload.keys();
+  // A run that stopped early is judged on the waves it reached: a day of waves it never started
+  // would only be drawn here to be called missing.
+  const keys = ctx.workload.keys(outcome === 'completed' ? ctx.workload.waveCount : Math.max(1, ctx.record.waves.length));
   const store = ctx.store.verify(keys, ctx.work.expectedModel);
   const violations = checkInvariants({ config: ctx.config, faults, record: ctx.record, store, outcome, endedAt, attempts: ctx.store.attempts, keys });
   return { seed, config: ctx.config, faults, outcome, endedAt, record: ctx.record, store, violations, trace: ctx.trace, events: ctx.clock.fired, network: ctx.net.stats };

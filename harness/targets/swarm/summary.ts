@@ -3,6 +3,7 @@
 import type { Metrics } from '../../result.ts';
 import { workerFailures } from './invariants.ts';
 import type { RunResult } from './simulation.ts';
+import { SWARM_METRICS } from './schema.ts';
 import { formatVirtualTime } from './trace.ts';
 
 export interface RunMeasures {
@@ -68,45 +69,46 @@ export function expectationMiss(run: RunResult, expect: string | undefined): str
 
 export function aggregate(runs: Judged[], faultFree: number[], measured?: number): Metrics {
   const m: Metrics = {};
-  const put = (name: string, value: number | undefined, unit: Metrics[string]['unit']) => {
-    if (value !== undefined && Number.isFinite(value)) m[name] = { value, unit };
+  // Units come from the catalog the checks are validated against, so the two cannot drift apart.
+  const put = (name: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) m[name] = { value, unit: SWARM_METRICS[name]!.unit };
   };
   const all = runs.map((r) => r.run);
   const completed = all.filter((r) => r.outcome === 'completed');
   const count = (f: (r: RunResult) => number) => all.reduce((s, r) => s + f(r), 0);
-  put('runs', all.length, 'count');
-  put('runs.completed', completed.length, 'count');
-  put('runs.rolled_back', all.filter((r) => r.outcome === 'rolled-back').length, 'count');
-  put('runs.timed_out', all.filter((r) => r.outcome === 'timed-out').length, 'count');
-  put('invariants.violations', count((r) => r.violations.length), 'count');
-  put('invariants.failed_runs', all.filter((r) => r.violations.length > 0).length, 'count');
-  put('tasks.total', count((r) => r.store.expected), 'count');
-  put('tasks.committed', count((r) => r.record.commits.length), 'count');
-  put('byzantine.committed', count((r) => r.record.commits.filter((c) => !c.correct).length), 'count');
-  put('byzantine.rejected', count((r) => r.record.rejected.filter((x) => x.why !== 'deadline').length), 'count');
+  put('runs', all.length);
+  put('runs.completed', completed.length);
+  put('runs.rolled_back', all.filter((r) => r.outcome === 'rolled-back').length);
+  put('runs.timed_out', all.filter((r) => r.outcome === 'timed-out').length);
+  put('invariants.violations', count((r) => r.violations.length));
+  put('invariants.failed_runs', all.filter((r) => r.violations.length > 0).length);
+  put('tasks.total', count((r) => r.store.expected));
+  put('tasks.committed', count((r) => r.record.commits.length));
+  put('byzantine.committed', count((r) => r.record.commits.filter((c) => !c.correct).length));
+  put('byzantine.rejected', count((r) => r.record.rejected.filter((x) => x.why !== 'deadline').length));
   const detections = runs.flatMap((r) => r.measures.detections);
-  put('detection.max', max(detections) ?? 0, 'ms');
-  if (detections.length) put('detection.mean', detections.reduce((a, b) => a + b, 0) / detections.length, 'ms');
-  put('reassignment.max', max(runs.flatMap((r) => r.measures.reassignments)) ?? 0, 'ms');
-  put('takeover.max', max(runs.flatMap((r) => r.measures.takeovers)), 'ms');
+  put('detection.max', max(detections) ?? 0);
+  if (detections.length) put('detection.mean', detections.reduce((a, b) => a + b, 0) / detections.length);
+  put('reassignment.max', max(runs.flatMap((r) => r.measures.reassignments)) ?? 0);
+  put('takeover.max', max(runs.flatMap((r) => r.measures.takeovers)));
   const speedups = runs.flatMap((r) => (r.measures.speedup !== undefined && r.run.outcome === 'completed' ? [r.measures.speedup] : []));
-  put('speedup', median(speedups), 'ratio');
-  put('speedup.min', speedups.length ? Math.min(...speedups) : undefined, 'ratio');
-  put('speedup.max', max(speedups), 'ratio');
-  put('speedup.fault_free', median(faultFree), 'ratio');
-  put('speedup.measured', measured, 'ratio');
-  put('rollback.fired', all.filter((r) => r.record.rollback).length, 'count');
+  put('speedup', median(speedups));
+  put('speedup.min', speedups.length ? Math.min(...speedups) : undefined);
+  put('speedup.max', max(speedups));
+  put('speedup.fault_free', median(faultFree));
+  put('speedup.measured', measured);
+  put('rollback.fired', all.filter((r) => r.record.rollback).length);
   const durations = all.flatMap((r) => (r.record.rollback?.doneAt !== undefined ? [r.record.rollback.doneAt - r.record.rollback.firedAt] : []));
-  put('rollback.duration', max(durations) ?? 0, 'ms');
-  put('scenarios.unexpected', runs.filter((r) => r.unexpected).length, 'count');
-  put('breaker.opens', count((r) => r.record.breakerOpens.length), 'count');
+  put('rollback.duration', max(durations) ?? 0);
+  put('scenarios.unexpected', runs.filter((r) => r.unexpected).length);
+  put('breaker.opens', count((r) => r.record.breakerOpens.length));
   const clean = completed.filter((r) => r.store.missing.length === 0 && r.store.corrupted.length === 0 && r.store.wrongModel === 0 && !r.store.mixed);
-  if (completed.length) put('integrity.verified', clean.length / completed.length, 'ratio');
-  put('integrity.missing', completed.reduce((s, r) => s + r.store.missing.length, 0), 'count');
-  put('integrity.corrupted', completed.reduce((s, r) => s + r.store.corrupted.length, 0), 'count');
-  put('integrity.wrong_model', completed.reduce((s, r) => s + r.store.wrongModel, 0), 'count');
-  put('integrity.mixed', completed.filter((r) => r.store.mixed).length, 'count');
-  put('sim.events', count((r) => r.events), 'count');
+  if (completed.length) put('integrity.verified', clean.length / completed.length);
+  put('integrity.missing', completed.reduce((s, r) => s + r.store.missing.length, 0));
+  put('integrity.corrupted', completed.reduce((s, r) => s + r.store.corrupted.length, 0));
+  put('integrity.wrong_model', completed.reduce((s, r) => s + r.store.wrongModel, 0));
+  put('integrity.mixed', completed.filter((r) => r.store.mixed).length);
+  put('sim.events', count((r) => r.events));
   return m;
 }
 

@@ -8,13 +8,20 @@ const FC_SEED = Number(process.env.FC_SEED ?? 20261124);
 
 const base = (extra: Record<string, unknown> = {}) => resolveSwarmConfig(extra, '.');
 
+/** What to paste to replay a failing case: the fault schedule as a swarm block (JSON is YAML) and the seed. */
+function replayOf(seed: number, block?: Record<string, unknown>): string {
+  const rerun = `FC_SEED=${FC_SEED} npx vitest run harness/targets/swarm`;
+  if (!block) return `replay: embedgate swarm --seed ${seed}   (property: ${rerun})`;
+  return `replay: echo '${JSON.stringify(block)}' > swarm-case.yaml && embedgate swarm --config swarm-case.yaml --seed ${seed}   (property: ${rerun})`;
+}
+
 describe('swarm simulation', () => {
   it('holds every invariant over random seeds and drawn fault schedules', () => {
     const config = base({ randomFaults: true });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
         const run = runSwarm(config, { seed, trace: 'digest' });
-        expect(run.violations, `replay: embedgate swarm --seed ${seed}`).toEqual([]);
+        expect(run.violations, replayOf(seed, { randomFaults: true })).toEqual([]);
       }),
       { numRuns: 300, seed: FC_SEED },
     );
@@ -38,7 +45,7 @@ describe('swarm simulation', () => {
         const byzantine = new Set(faults.filter((f) => f.type === 'byzantine').map((f) => (f as { agent: string }).agent));
         fc.pre(byzantine.size <= 1);
         const run = runSwarm(base({ faults }), { seed, trace: 'digest' });
-        expect(run.violations, JSON.stringify(faults)).toEqual([]);
+        expect(run.violations, replayOf(seed, { faults })).toEqual([]);
       }),
       { numRuns: 200, seed: FC_SEED },
     );
@@ -101,5 +108,43 @@ describe('swarm simulation', () => {
     expect(run.record.takeovers).toHaveLength(1);
     expect(run.record.takeovers[0]!.at - 15 * 60_000).toBeLessThanOrEqual(45_000);
     expect(run.violations).toEqual([]);
+  });
+
+  // Cases the sweeps and properties once found (FC_SEED 1..60 × 2000 runs, `embedgate swarm --seeds 20000`).
+  describe('regressions', () => {
+    it('an attempt a deposed coordinator dispatched after the takeover is not held for the new one (seed 17541)', () => {
+      // The old coordinator (epoch 1) reassigned core-migration-6#1.4 to memory-analyst 2.5 s after the
+      // standby took over with epoch 2; memory-analyst crashed ten minutes later and the invariant
+      // called the void attempt "never moved". The attempt is fenced, so nothing was held.
+      const run = runSwarm(base({ randomFaults: true }), { seed: 17541, trace: 'digest' });
+      expect(run.violations, replayOf(17541)).toEqual([]);
+      const fenced = run.record.attempts.find((a) => a.id === 'core-migration-6#1.4')!;
+      expect(fenced.worker).toBe('memory-analyst');
+      expect(fenced.outcome).toBe('abandoned');
+      expect(run.record.takeovers[0]!.at).toBeLessThan(fenced.dispatchedAt);
+    });
+
+    it('attempts of a coordinator deposed before a crash are not held by the crashed worker (seed 549072676)', () => {
+      const run = runSwarm(base({ randomFaults: true }), { seed: 549072676, trace: 'digest' });
+      expect(run.violations, replayOf(549072676)).toEqual([]);
+      expect(run.record.takeovers.map((k) => k.epoch)).toEqual([2]);
+      const orphaned = run.record.attempts.filter((a) => a.epoch === 1 && a.worker === 'embedding-specialist' && a.outcome === 'abandoned');
+      expect(orphaned.length).toBeGreaterThan(0);
+    });
+
+    it('a rollback on a trigger that a heartbeat carried is justified even if the agent crashes soon after (seed 11115)', () => {
+      const run = runSwarm(base({ randomFaults: true }), { seed: 11115, trace: 'digest' });
+      expect(run.record.rollback).toMatchObject({ trigger: 'error-rate', subject: 'config-manager' });
+      expect(run.violations, replayOf(11115)).toEqual([]);
+    });
+
+    it('a second corruption of the same entry keeps it corrupted, and the scrub rolls back', () => {
+      // Both faults pick the entry "inventory"; the injector's bit flip used to undo itself.
+      const faults = [{ type: 'corruption', at: '482987ms' }, { type: 'corruption', at: '512983ms' }];
+      const run = runSwarm(base({ faults }), { seed: 2, trace: 'digest' });
+      expect(run.record.corruptions.map((c) => c.key)).toEqual(['inventory', 'inventory']);
+      expect(run.record.rollback).toMatchObject({ trigger: 'corruption' });
+      expect(run.violations, replayOf(2, { faults })).toEqual([]);
+    });
   });
 });

@@ -13,6 +13,8 @@ export interface TriggerHold {
   why: string;
   /** Set for silence as one coordinator node saw it: justifies that node's firing only. */
   by?: string;
+  /** The agent went down too soon after for any report to be owed: justifies a firing, demands none. */
+  optional?: true;
 }
 
 /** Intervals during which `agent` was up, from the crash/restart record. */
@@ -72,7 +74,7 @@ export function triggerTruths(input: InvariantInput): TriggerHold[] {
     }
   }
   for (const c of record.corruptions) if (c.key) holds.push({ trigger: 'corruption', subject: '-', at: c.at, why: `entry ${c.key} corrupted` });
-  return holds.filter((h) => !('exempt' in h)).sort((a, b) => a.at - b.at);
+  return holds.sort((a, b) => a.at - b.at);
 }
 
 /** Moments the silence condition starts to hold, from heartbeats as (sent, received) pairs. */
@@ -88,8 +90,12 @@ function silences(heard: readonly Heard[], silenceMs: number, end: number): numb
   return out;
 }
 
-/** A burst on an agent that crashed before its next heartbeat could carry it is for the silence trigger to catch. */
-function exempt(ups: { from: number; to: number }[], at: number): { exempt?: true } {
+/**
+ * A hold on an agent that crashed soon after may never reach a coordinator (the silence trigger
+ * catches the crash instead), so no rollback is owed for it; but a heartbeat may still have carried
+ * it before the crash, and then a rollback on it is justified.
+ */
+function exempt(ups: { from: number; to: number }[], at: number): { optional?: true } {
   const up = ups.find((u) => u.from <= at && u.to > at);
-  return up && up.to !== Infinity && up.to - at < 60_000 ? { exempt: true } : {};
+  return up && up.to !== Infinity && up.to - at < 60_000 ? { optional: true } : {};
 }
