@@ -8,20 +8,16 @@ import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts
 import { buildGateSchema } from './schema.ts';
 import { loadSuite, type LoadContext } from './suite.ts';
 import { validateAgainstSchema } from './validate.ts';
-import { positionOf, readYaml } from './yaml-source.ts';
+import { positionOf, readYamlMapping } from './yaml-source.ts';
 
 const DEFAULT_GATE_SCHEMA = buildGateSchema();
 
 export function loadGate(file: string, context: LoadContext = {}): LoadResult<GatePlan> {
   const absolute = path.resolve(context.cwd ?? process.cwd(), file);
-  const read = readYaml(absolute);
+  const read = readYamlMapping(absolute, 'gate', 'keys gate, title, needs, suites');
   if (!read.ok) return read;
   const source = read.source;
   const errors: ConfigError[] = [...read.errors];
-  if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
-    errors.push({ file: absolute, line: 1, col: 1, path: '', message: 'a gate file must be a mapping', expected: 'keys gate, title, needs, suites' });
-    return { ok: false, errors };
-  }
   const schema = context.kinds && context.kinds !== SUITE_KINDS ? buildGateSchema(context.kinds) : DEFAULT_GATE_SCHEMA;
   errors.push(...validateAgainstSchema(source, schema));
 

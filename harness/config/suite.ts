@@ -12,7 +12,7 @@ import { ModelResolutionError, resolveModel, type ModelCatalog } from './models.
 import { buildSuiteSchema } from './schema.ts';
 import { compileChecks } from './suite-checks.ts';
 import { validateAgainstSchema } from './validate.ts';
-import { formatPath, positionOf, readYaml, type YamlSource } from './yaml-source.ts';
+import { formatPath, positionOf, readYamlMapping, type YamlSource } from './yaml-source.ts';
 
 export interface LoadContext {
   /** --model NAME=PATH from the command line. */
@@ -41,14 +41,10 @@ function suiteSchema(kinds: Record<string, SuiteKindSpec>): Record<string, unkno
 
 export function loadSuite(file: string, context: LoadContext = {}): LoadResult<SuitePlan> {
   const absolute = path.resolve(context.cwd ?? process.cwd(), file);
-  const read = readYaml(absolute);
+  const read = readYamlMapping(absolute, 'suite', 'keys suite, kind, target, checks, …');
   if (!read.ok) return read;
   const source = read.source;
   const errors: ConfigError[] = [...read.errors];
-  if (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data)) {
-    errors.push({ file: absolute, line: 1, col: 1, path: '', message: 'a suite file must be a mapping', expected: 'keys suite, kind, target, checks, …' });
-    return { ok: false, errors };
-  }
   errors.push(...validateAgainstSchema(source, suiteSchema(context.kinds ?? SUITE_KINDS)));
 
   const data = source.data as Record<string, unknown>;

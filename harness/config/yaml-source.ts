@@ -19,6 +19,17 @@ export interface YamlSource {
 
 export type ReadResult = { ok: true; source: YamlSource; errors: ConfigError[] } | { ok: false; errors: ConfigError[] };
 
+/** Reads a file that must hold one mapping (a suite, a gate): anything else is one clear error. */
+export function readYamlMapping(file: string, what: string, expectedKeys: string): ReadResult {
+  const read = readYaml(file);
+  if (!read.ok) return read;
+  const data = read.source.data;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, errors: [...read.errors, { file, line: 1, col: 1, path: '', message: `a ${what} file must be a mapping`, expected: expectedKeys }] };
+  }
+  return read;
+}
+
 /**
  * Reads and parses a file. Duplicate keys are reported and the later ones dropped, so the rest of
  * the file is checked as the reader sees it first; any other YAML error stops the load, since the
