@@ -199,6 +199,7 @@ export const SUITE_KINDS: Record<string, SuiteKindSpec> = {
     metrics: MEMORY_METRICS,
     paramsSchema: MEMORY_PARAMS_SCHEMA,
   },
+  inputs: planned('inputs', 'bad input end to end: malformed requests, suites and models each get a clear error, through gguf and http targets'),
   fault: planned('fault', 'injected faults: worker crash, corrupt cache, slow model'),
   soak: planned('soak', 'long run: memory growth, latency variation, availability'),
   swarm: {
