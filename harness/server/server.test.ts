@@ -6,6 +6,7 @@ import { ensureFixtureModels } from '../gguf/fixtures/ensure.ts';
 import type { ResolvedModel } from '../plan.ts';
 import { openGgufTarget, type GgufTarget } from '../targets/gguf/target.ts';
 import { startServer, type EmbedServer } from './server.ts';
+import { cosine } from '../metrics/vector-math.ts';
 
 const TEXTS = ['read a file into a string', 'function debounce(fn, wait) { let t; return () => { clearTimeout(t); t = setTimeout(fn, wait); }; }', 'x'];
 const BODY_LIMIT = 256 * 1024;
@@ -19,15 +20,6 @@ let model: ResolvedModel;
 const post = (body: string, path = '/v1/embeddings', method = 'POST') =>
   fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body }) });
 
-const cosine = (a: Float32Array | number[], b: Float32Array | number[]) => {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! ** 2;
-    nb += b[i]! ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 const metric = async (name: string) => {
   const text = await (await fetch(`${server.url}/metrics`)).text();
