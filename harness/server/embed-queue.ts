@@ -11,8 +11,12 @@ export interface EmbedOutcome {
   truncated: boolean;
 }
 
-/** Sends texts to the worker; the queue calls it with at most `window` texts outstanding. */
-export type EmbedBackend = (texts: string[]) => Promise<EmbedOutcome[]>;
+/**
+ * Sends texts to the worker in one message; the queue calls it with at most `window` texts
+ * outstanding. One promise per text, settled when that text is done: an Error result fails only
+ * that text (texts of several requests share a message); a rejection means the worker died.
+ */
+export type EmbedBackend = (texts: string[]) => Promise<EmbedOutcome | Error>[];
 
 /** A worker error for one text, with the text it was about (an IPC message may carry several). */
 export class TextFailure extends Error {
@@ -28,6 +32,17 @@ interface Job {
   text: string;
   resolve: (o: EmbedOutcome) => void;
   reject: (e: unknown) => void;
+  /** Set when the client went away while the text waited: it is dropped, never embedded. */
+  cancelled?: boolean;
+  /** Handed to the worker: too late to cancel. */
+  taken?: boolean;
+}
+
+/** The request's client went away before its text reached the worker. */
+export class CancelledError extends Error {
+  constructor() {
+    super('the client closed the connection before its texts were embedded');
+  }
 }
 
 export interface QueueOptions {
@@ -35,13 +50,22 @@ export interface QueueOptions {
   capacity: number;
   /** Most texts handed to the worker at once. */
   window: number;
-  /** Most texts per IPC message; a bigger batch saves messages, a smaller one keeps latency fair. */
+  /**
+   * Refill the window only once at most this many texts are in flight (default window - 1: at once).
+   * With it at the worker's context count, texts wait here while every context is busy and has one
+   * queued behind it, then go together: under load one IPC message carries a context's worth of
+   * work instead of one text, and the round trips saved are CPU the contexts get back on few cores.
+   */
+  refillAt?: number;
+  /** Most texts per backend call (one IPC message). Default: the window. */
   maxBatch?: number;
 }
 
 export class EmbedQueue {
   private readonly waiting: Job[] = [];
   private head = 0;
+  /** Cancelled jobs still in `waiting`: they no longer count towards depth or capacity. */
+  private cancelledWaiting = 0;
   private inFlightCount = 0;
   /** Completions per second over the last full window of ≥ 1 s; seeds the Retry-After estimate. */
   private rate = 0;
@@ -49,6 +73,8 @@ export class EmbedQueue {
   private windowCount = 0;
   rejected = 0;
   completed = 0;
+  /** Texts dropped unembedded because their client went away. */
+  cancelled = 0;
 
   constructor(
     private readonly backend: () => EmbedBackend | undefined,
@@ -56,7 +82,7 @@ export class EmbedQueue {
   ) {}
 
   get depth(): number {
-    return this.waiting.length - this.head;
+    return this.waiting.length - this.head - this.cancelledWaiting;
   }
 
   get inFlight(): number {
@@ -77,8 +103,13 @@ export class EmbedQueue {
     return this.rate > 0 ? Math.max(1, Math.ceil(backlog / this.rate)) : 1;
   }
 
-  /** Admits all texts or none; resolves with one outcome per text, in order. */
-  submit(texts: string[]): Promise<EmbedOutcome[]> {
+  /**
+   * Admits all texts or none; resolves with one outcome per text, in order. Aborting `signal` (the
+   * client disconnected) drops the texts still waiting, so a load generator that stops, or a client
+   * that times out, does not leave work behind that would slow down whoever comes next.
+   */
+  submit(texts: string[], signal?: AbortSignal): Promise<EmbedOutcome[]> {
+    if (signal?.aborted) return Promise.reject(new CancelledError());
     if (this.depth + this.inFlightCount + texts.length > this.options.capacity) {
       this.rejected++;
       const free = Math.max(0, this.options.capacity - this.depth - this.inFlightCount);
@@ -86,22 +117,45 @@ export class EmbedQueue {
         unavailable(`the server is at capacity (${this.depth + this.inFlightCount} of ${this.options.capacity} texts queued or running, this request adds ${texts.length}, ${free} free); retry after the Retry-After delay`, 'queue_full', this.retryAfterSeconds()),
       );
     }
-    const all = texts.map((text) => new Promise<EmbedOutcome>((resolve, reject) => this.waiting.push({ text, resolve, reject })));
+    const jobs: Job[] = [];
+    const all = texts.map((text) => new Promise<EmbedOutcome>((resolve, reject) => jobs.push({ text, resolve, reject })));
+    this.waiting.push(...jobs);
+    signal?.addEventListener('abort', () => this.cancel(jobs), { once: true });
     this.pump();
     return Promise.all(all);
   }
 
   /** Rejects every waiting text (the worker died; in-flight ones are rejected by the worker). */
   failWaiting(err: unknown): void {
-    const jobs = this.waiting.slice(this.head);
+    const jobs = this.waiting.slice(this.head).filter((j) => !j.cancelled);
     this.waiting.length = 0;
     this.head = 0;
+    this.cancelledWaiting = 0;
     for (const j of jobs) j.reject(err);
   }
 
+  private cancel(jobs: Job[]): void {
+    const error = new CancelledError();
+    // Only jobs still waiting: taken ones are in the worker (or done) and settle on their own.
+    for (const j of jobs) {
+      if (j.cancelled || j.taken) continue;
+      j.cancelled = true;
+      this.cancelledWaiting++;
+      this.cancelled++;
+      j.reject(error);
+    }
+  }
+
   private take(n: number): Job[] {
-    const jobs = this.waiting.slice(this.head, this.head + n);
-    this.head += jobs.length;
+    const jobs: Job[] = [];
+    while (jobs.length < n && this.head < this.waiting.length) {
+      const j = this.waiting[this.head++]!;
+      if (j.cancelled) this.cancelledWaiting--;
+      else {
+        j.taken = true;
+        jobs.push(j);
+      }
+    }
     // Compact now and then instead of shift()ing, which is O(n) per call.
     if (this.head > 1024 && this.head * 2 > this.waiting.length) {
       this.waiting.splice(0, this.head);
@@ -111,26 +165,32 @@ export class EmbedQueue {
   }
 
   private pump(): void {
-    const maxBatch = this.options.maxBatch ?? 1;
+    const maxBatch = this.options.maxBatch ?? this.options.window;
+    if (this.inFlightCount > (this.options.refillAt ?? this.options.window - 1)) return;
     while (this.inFlightCount < this.options.window && this.depth > 0) {
       const backend = this.backend();
       const jobs = this.take(Math.min(maxBatch, this.options.window - this.inFlightCount));
+      if (jobs.length === 0) break;
       if (!backend) {
         const err = unavailable('the embedding worker is not running', 'worker_unavailable', 1);
         for (const j of jobs) j.reject(err);
         continue;
       }
       this.inFlightCount += jobs.length;
-      backend(jobs.map((j) => j.text)).then(
-        (outcomes) => {
-          jobs.forEach((j, i) => j.resolve(outcomes[i]!));
-          this.finished(jobs.length);
-        },
-        (err: unknown) => {
-          for (const j of jobs) j.reject(new TextFailure(j.text, err));
-          this.finished(jobs.length);
-        },
-      );
+      backend(jobs.map((j) => j.text)).forEach((result, i) => {
+        const j = jobs[i]!;
+        result.then(
+          (o) => {
+            if (o instanceof Error) j.reject(new TextFailure(j.text, o));
+            else j.resolve(o);
+            this.finished(1);
+          },
+          (err: unknown) => {
+            j.reject(new TextFailure(j.text, err));
+            this.finished(1);
+          },
+        );
+      });
     }
   }
 

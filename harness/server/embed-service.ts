@@ -28,7 +28,8 @@ export class EmbedService {
     supervisor.onDown((reason) => queue.failWaiting(this.workerGone(reason)));
   }
 
-  async embed(texts: string[]): Promise<EmbedResult> {
+  /** `signal`: the client went away; texts still waiting are dropped (see EmbedQueue.submit). */
+  async embed(texts: string[], signal?: AbortSignal): Promise<EmbedResult> {
     if (!this.supervisor.current) throw this.notReady();
     const n = texts.length;
     const vectors = new Array<Float32Array>(n);
@@ -57,7 +58,10 @@ export class EmbedService {
       const missTexts = [...missesByText.keys()];
       let outcomes: EmbedOutcome[];
       try {
-        outcomes = await this.queue.submit(missTexts.map((t) => this.prefix + t));
+        outcomes = await this.queue.submit(
+          missTexts.map((t) => this.prefix + t),
+          signal,
+        );
       } catch (err) {
         throw this.translate(err, missesByText);
       }

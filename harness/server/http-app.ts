@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ModelInfo } from '../result.ts';
 import { ApiError, unavailable } from './api-error.ts';
-import type { EmbedService } from './embed-service.ts';
+import type { EmbedResult, EmbedService } from './embed-service.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts';
 import type { ServerMetrics } from './server-metrics.ts';
 import { parseEmbeddingRequest, type EmbeddingRequest } from './validate-request.ts';
@@ -129,7 +129,22 @@ async function embeddings(req: IncomingMessage, res: ServerResponse, ctx: AppCon
     throw unavailable('the model is still loading; GET /health says when it is ready', 'model_loading', 1);
   }
   const request = parseEmbeddingRequest(body, { maxInputs: ctx.maxInputs, modelDimensions: info.dimensions, modelIds: ctx.modelIds });
-  const result = await service.embed(request.texts);
+  // A client that disconnects before its answer (a timeout, a load generator that stopped) takes
+  // its waiting texts with it: no one would read them, and they would delay everyone after.
+  const gone = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) gone.abort();
+  };
+  res.once('close', onClose);
+  let result: EmbedResult;
+  try {
+    result = await service.embed(request.texts, gone.signal);
+  } catch (err) {
+    if (gone.signal.aborted) return; // nobody to answer
+    throw err;
+  } finally {
+    res.off('close', onClose);
+  }
   const promptTokens = result.tokens.reduce((a, b) => a + b, 0);
   const data = result.vectors.map((v, index) => ({ object: 'embedding', index, embedding: encode(shape(v, request), request) }));
   const headers: Record<string, string> = { 'x-embedgate-cache-hits': String(result.cacheHits) };
@@ -204,7 +219,7 @@ function health(_req: IncomingMessage, res: ServerResponse, ctx: AppContext): vo
         contexts: ctx.modelInfo()?.contexts ?? null,
         threads: ctx.modelInfo()?.threads ?? null,
       },
-      queue: { depth: queue.depth, inFlight: queue.inFlight, capacity: queue.capacity, rejected: queue.rejected },
+      queue: { depth: queue.depth, inFlight: queue.inFlight, capacity: queue.capacity, rejected: queue.rejected, cancelled: queue.cancelled },
       cache: cache ? { ...cache, hitRate: lookups > 0 ? cache.hits / lookups : null } : null,
       latencyMs: ctx.latency.count > 0 ? { p50: ctx.latency.percentileMs(50), p95: ctx.latency.percentileMs(95), p99: ctx.latency.percentileMs(99), count: ctx.latency.count } : null,
     },

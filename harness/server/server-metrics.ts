@@ -37,6 +37,7 @@ export function createServerMetrics(service: EmbedService) {
   registry.add(new Gauge('embedgate_queue_in_flight', 'texts handed to the worker and not yet back', () => queue.inFlight));
   registry.add(new Gauge('embedgate_queue_capacity', 'most texts admitted at once (waiting + in flight)', () => queue.capacity));
   registry.add(new Counter('embedgate_queue_rejected_total', 'requests refused with 503 because the queue was full', () => queue.rejected));
+  registry.add(new Counter('embedgate_queue_cancelled_total', 'texts dropped unembedded because their client disconnected while they waited', () => queue.cancelled));
   registry.add(new Counter('embedgate_cache_hits_total', 'cache lookups that found a valid entry', () => cache()?.hits ?? 0));
   registry.add(new Counter('embedgate_cache_misses_total', 'cache lookups that found nothing (or a corrupt entry)', () => cache()?.misses ?? 0));
   registry.add(new Counter('embedgate_cache_corrupt_total', 'cache entries whose checksum did not match: dropped and recomputed', () => cache()?.corrupt ?? 0));

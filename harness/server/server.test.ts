@@ -106,6 +106,21 @@ describe('bad input gets an OpenAI-shaped error with the right status', () => {
     expect(json.error.message).toMatch(/tokens.*overflow=error.*--overflow truncate/s);
   });
 
+  it('an over-long input among concurrent good requests fails only its own request', async () => {
+    // More requests than the window: the waiting ones reach the worker several to a message.
+    const good = Array.from({ length: 24 }, (_, i) => `${TEXTS[0]} ${i}`);
+    const bodies = [...good.slice(0, 12), longText, ...good.slice(12)].map((input) => JSON.stringify({ input, encoding_format: 'float' }));
+    const replies = await Promise.all(bodies.map(async (b) => {
+      const res = await post(b);
+      return { status: res.status, json: (await res.json()) as { data?: { embedding: number[] }[]; error?: { code: string; param: string } } };
+    }));
+    expect(replies.map((r) => r.status)).toEqual(bodies.map((_, i) => (i === 12 ? 400 : 200)));
+    expect(replies[12]!.json.error).toMatchObject({ code: 'context_length_exceeded', param: 'input[0]' });
+    const expected = await local.embed(good);
+    const served = replies.filter((_, i) => i !== 12).map((r) => Float32Array.from(r.json.data![0]!.embedding));
+    served.forEach((v, i) => expect(cosine(v, expected[i]!)).toBeGreaterThan(0.9999));
+  });
+
   it('a body over the limit → 413', async () => {
     const res = await post(JSON.stringify({ input: 'a'.repeat(BODY_LIMIT + 10) }));
     expect(res.status).toBe(413);
@@ -180,6 +195,30 @@ describe('bounded queue', () => {
     const after = await post(JSON.stringify({ input: ['recovered'] }));
     expect(after.status).toBe(200);
     expect(server.service.queue.depth + server.service.queue.inFlight).toBe(0);
+  });
+
+  it('a client that disconnects takes its waiting texts with it', async () => {
+    const q = server.service.queue;
+    const pid = server.supervisor.current!.pid!;
+    const cancelledBefore = q.cancelled;
+    process.kill(pid, 'SIGSTOP'); // texts reach the window and stop there; the rest wait in the queue
+    try {
+      const texts = Array.from({ length: 20 }, (_, i) => `abandoned text ${i} ${Math.random()}`);
+      const gone = new AbortController();
+      const abandoned = fetch(`${server.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: texts }), signal: gone.signal }).catch((e: unknown) => e);
+      while (q.depth + q.inFlight < texts.length) await new Promise((r) => setTimeout(r, 5));
+      const waiting = q.depth;
+      expect(waiting).toBeGreaterThan(0);
+      gone.abort();
+      await abandoned;
+      while (q.depth > 0) await new Promise((r) => setTimeout(r, 5));
+      expect(q.cancelled - cancelledBefore).toBe(waiting);
+      expect(await metric('embedgate_queue_cancelled_total')).toBe(q.cancelled);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    while (q.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
+    expect((await post(JSON.stringify({ input: ['still serving'] }))).status).toBe(200);
   });
 });
 

@@ -26,6 +26,8 @@ export interface ServerOptions {
   queueCapacity?: number;
   /** Texts in the worker at once; default 2 per context. */
   window?: number;
+  /** Refill the worker's window once this many texts or fewer are in it; default 1 per context (see EmbedQueue). */
+  refillAt?: number;
   /** Most inputs per request. Default 2048 (OpenAI's limit). */
   maxInputs?: number;
   /** Default 8 MiB. */
@@ -65,13 +67,10 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
   const backend = (): EmbedBackend | undefined => {
     const target = supervisor.current;
     if (!target) return undefined;
-    return async (texts) => {
-      const r = await target.embedDetailed(texts);
-      return r.vectors.map((vector, i) => ({ vector, tokens: r.tokens[i] ?? 0, truncated: r.truncated.includes(i) }));
-    };
+    return (texts) => target.embedEach(texts);
   };
   const contexts = opts.target?.contexts;
-  const queue = new EmbedQueue(backend, { capacity: opts.queueCapacity ?? 1024, window: opts.window ?? 2 * (contexts ?? 4) });
+  const queue = new EmbedQueue(backend, { capacity: opts.queueCapacity ?? 1024, window: opts.window ?? 2 * (contexts ?? 4), refillAt: opts.refillAt ?? contexts ?? 4 });
   const service = new EmbedService(supervisor, queue, undefined, opts.prefix ?? '');
   const metrics = createServerMetrics(service);
   const modelIds = [...new Set([opts.model.name, basename(opts.model.path), basename(opts.model.path).replace(/\.gguf$/i, '')])];
@@ -114,6 +113,7 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
     info = target.info();
     // The window follows the pool the worker really has (the thread policy may have chosen it).
     if (opts.window === undefined) queue.options.window = 2 * target.facts.contexts;
+    if (opts.refillAt === undefined) queue.options.refillAt = target.facts.contexts;
     const cacheBytes = opts.cacheBytes ?? 64 * 1024 * 1024;
     if (cacheBytes > 0) service.cache = new EmbeddingCache(info.sha256, cacheBytes);
     log?.(`serve: ${info.name} ready at ${url} (${info.dimensions} dims, ${target.facts.contexts} context(s) × ${target.facts.threads} thread(s), queue ${queue.capacity} texts)`);

@@ -40,7 +40,13 @@ export interface WorkerFacts {
 }
 
 export type WorkerRequest =
-  | { id: number; type: 'embed'; texts: string[] }
+  /**
+   * each: false (default) = all or nothing, the first failing text fails the call, one 'result'
+   * reply. each: true = one 'item' message per text as soon as that text is done, success or
+   * error: the server batches texts of unrelated requests, so one bad text must not fail the
+   * others, and a short text must not wait for a long one sent beside it.
+   */
+  | { id: number; type: 'embed'; texts: string[]; each?: boolean }
   | { id: number; type: 'info' }
   | { id: number; type: 'shutdown' };
 
@@ -53,10 +59,14 @@ export interface WireError {
   index?: number;
 }
 
+/** One text's outcome in an 'item' message. */
+export type TextResult = { vector: Float32Array; tokens: number; truncated: boolean } | { error: WireError };
+
 export type WorkerMessage =
   | { type: 'ready'; facts: WorkerFacts }
   | { type: 'load-failed'; message: string }
   | { type: 'result'; id: number; vectors: Float32Array[]; truncated: number[]; tokens: number[] }
+  | { type: 'item'; id: number; index: number; item: TextResult }
   | { type: 'info'; id: number; facts: WorkerFacts }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'bye'; id: number };

@@ -10,7 +10,7 @@ import type { EmbeddingTarget } from '../target.ts';
 import { EmbedError, ModelLoadError } from './errors.ts';
 import type { OverflowPolicy, WorkerFacts } from './protocol.ts';
 import { chooseThreads, type ThreadChoice } from './threads.ts';
-import { WorkerProcess, type EmbedReply } from './worker-process.ts';
+import { WorkerProcess, type EmbedReply, type TextOutcome } from './worker-process.ts';
 
 export { EmbedError, ModelLoadError } from './errors.ts';
 
@@ -88,6 +88,21 @@ export class GgufTarget implements EmbeddingTarget {
     }
     this.truncatedTexts += reply.truncated.length;
     return reply;
+  }
+
+  /**
+   * One promise per text, settled as soon as that text is done, each independent of the others:
+   * for callers that batch texts of unrelated requests (embedgate serve), where one bad text must
+   * fail only its own request and a short text must not wait for a long one.
+   */
+  embedEach(texts: string[]): Promise<TextOutcome>[] {
+    if (this.closed) return texts.map(() => Promise.reject(new EmbedError('closed', `the gguf target for ${this.modelInfo.path} is closed`)));
+    return this.worker.embedEach(texts).map((p) =>
+      p.then((o) => {
+        if (!(o instanceof EmbedError) && o.truncated) this.truncatedTexts++;
+        return o;
+      }),
+    );
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,9 @@ export interface EmbedReply {
   tokens: number[];
 }
 
+/** A text's vector, or why it has none. */
+export type TextOutcome = { vector: Float32Array; tokens: number; truncated: boolean } | EmbedError;
+
 // One exit hook for all workers: a harness that exits (even on an uncaught error) kills them.
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
@@ -40,6 +43,8 @@ export function crashLine(stderr: string): string {
 export class WorkerProcess {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (m: WorkerMessage) => void; reject: (e: Error) => void }>();
+  /** embedEach calls still waiting for some of their per-text 'item' messages. */
+  private readonly streams = new Map<number, { slots: { resolve: (o: TextOutcome) => void; reject: (e: Error) => void }[]; remaining: number }>();
   private stderrTail = '';
   private deathReason: string | undefined;
   /** Settles once the child is gone, however it went. */
@@ -73,6 +78,7 @@ export class WorkerProcess {
         const err = new EmbedError('worker-died', `${this.deathReason}; reopen the target to continue`);
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
+        for (const id of [...this.streams.keys()]) this.failStream(id, err);
         resolve();
       });
     });
@@ -120,6 +126,25 @@ export class WorkerProcess {
     return { vectors: m.vectors, truncated: m.truncated, tokens: m.tokens };
   }
 
+  /**
+   * One message for all texts, one promise per text, settled as soon as that text is done: a
+   * failing text resolves to its EmbedError and leaves the others alone; all reject if the worker dies.
+   */
+  embedEach(texts: string[]): Promise<TextOutcome>[] {
+    if (!this.alive) return texts.map(() => Promise.reject(new EmbedError('worker-died', `${this.deathReason}; reopen the target to continue`)));
+    const id = this.nextId++;
+    const slots = texts.map(() => {
+      let settle!: { resolve: (o: TextOutcome) => void; reject: (e: Error) => void };
+      const promise = new Promise<TextOutcome>((resolve, reject) => (settle = { resolve, reject }));
+      return { promise, ...settle };
+    });
+    this.streams.set(id, { slots, remaining: texts.length });
+    this.child.send({ type: 'embed', id, texts, each: true } satisfies WorkerRequest, (err) => {
+      if (err) this.failStream(id, new EmbedError('worker-died', `cannot reach the embedding worker for ${this.modelPath}: ${err.message}`));
+    });
+    return slots.map((s) => s.promise);
+  }
+
   async info(): Promise<WorkerFacts> {
     const m = await this.request({ type: 'info' });
     if (m.type !== 'info') throw new EmbedError('embed-failed', `unexpected reply ${m.type} to info`);
@@ -151,8 +176,25 @@ export class WorkerProcess {
     });
   }
 
+  /** Rejects the texts of one embedEach call that have no outcome yet (settled promises ignore it). */
+  private failStream(id: number, err: Error): void {
+    const stream = this.streams.get(id);
+    if (!stream) return;
+    this.streams.delete(id);
+    for (const slot of stream.slots) slot.reject(err);
+  }
+
   private onMessage(m: WorkerMessage): void {
     if (m.type === 'ready' || m.type === 'load-failed') return; // handled by waitReady
+    if (m.type === 'item') {
+      const stream = this.streams.get(m.id);
+      const slot = stream?.slots[m.index];
+      if (!stream || !slot) return;
+      const item = m.item;
+      slot.resolve('error' in item ? new EmbedError(item.error.code, `${this.modelPath}: ${item.error.message}`, item.error.index) : item);
+      if (--stream.remaining === 0) this.streams.delete(m.id);
+      return;
+    }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);

@@ -4,7 +4,7 @@
 // (serialization 'advanced', so Float32Arrays cross without JSON); config JSON in argv[2].
 import { getLlama, GgufFileType, LlamaLogLevel, type LlamaEmbeddingContext, type LlamaModel } from 'node-llama-cpp';
 import { ContextPool } from './context-pool.ts';
-import type { WireError, WorkerConfig, WorkerFacts, WorkerMessage, WorkerRequest } from './protocol.ts';
+import type { TextResult, WireError, WorkerConfig, WorkerFacts, WorkerMessage, WorkerRequest } from './protocol.ts';
 
 const DEFAULT_MAX_CONTEXT = 8192;
 const POOLING_NAMES: Record<number, string> = { [-1]: 'unspecified', 0: 'none', 1: 'mean', 2: 'cls', 3: 'last', 4: 'rank' };
@@ -20,6 +20,10 @@ class EmbedFailure extends Error {
   constructor(readonly wire: WireError) {
     super(wire.message);
   }
+}
+
+function toWire(err: unknown): WireError {
+  return err instanceof EmbedFailure ? err.wire : { code: 'embed-failed', message: err instanceof Error ? err.message : String(err) };
 }
 
 async function load(config: WorkerConfig) {
@@ -121,22 +125,27 @@ async function main(): Promise<void> {
   const { model, contexts, facts } = loaded;
   const pool = new ContextPool(contexts);
 
+  const embedOne = (text: string, i: number) =>
+    pool.run(async (ctx) => {
+      const { tokens, truncated, length } = prepare(model, ctx, text, i, facts);
+      const e = await ctx.getEmbeddingFor(tokens);
+      return { vector: Float32Array.from(e.vector), tokens: length, truncated };
+    });
   const embed = async (texts: string[]) => {
-    const truncated: number[] = [];
-    const counts: number[] = new Array<number>(texts.length).fill(0);
-    const vectors = await Promise.all(
-      texts.map((text, i) =>
-        pool.run(async (ctx) => {
-          const { tokens, truncated: cut, length } = prepare(model, ctx, text, i, facts);
-          if (cut) truncated.push(i);
-          counts[i] = length;
-          const e = await ctx.getEmbeddingFor(tokens);
-          return Float32Array.from(e.vector);
-        }),
-      ),
-    );
-    return { vectors, truncated: truncated.sort((a, b) => a - b), tokens: counts };
+    const done = await Promise.all(texts.map(embedOne));
+    return {
+      vectors: done.map((d) => d.vector),
+      truncated: done.flatMap((d, i) => (d.truncated ? [i] : [])),
+      tokens: done.map((d) => d.tokens),
+    };
   };
+  const embedEach = (id: number, texts: string[]) =>
+    texts.forEach((text, index) => {
+      void embedOne(text, index).then(
+        (item: TextResult) => send({ type: 'item', id, index, item }),
+        (err: unknown) => send({ type: 'item', id, index, item: { error: toWire(err) } }),
+      );
+    });
 
   process.on('message', (req: WorkerRequest) => {
     switch (req.type) {
@@ -145,14 +154,13 @@ async function main(): Promise<void> {
           send({ type: 'error', id: req.id, error: { code: 'bad-request', message: 'embed expects an array of strings' } });
           return;
         }
+        if (req.each) {
+          embedEach(req.id, req.texts);
+          return;
+        }
         embed(req.texts).then(
           (r) => send({ type: 'result', id: req.id, ...r }),
-          (err: unknown) =>
-            send({
-              type: 'error',
-              id: req.id,
-              error: err instanceof EmbedFailure ? err.wire : { code: 'embed-failed', message: err instanceof Error ? err.message : String(err) },
-            }),
+          (err: unknown) => send({ type: 'error', id: req.id, error: toWire(err) }),
         );
         return;
       case 'info':
