@@ -46,6 +46,11 @@ export interface GeneratorLoad {
 
 export interface PhaseResult {
   name: string;
+  /**
+   * CPU the target's processes used during the phase, in cores, by role ("server", "worker", or a
+   * pid); set by the runner when the target runs on this machine.
+   */
+  targetCpu?: Record<string, number>;
   connections: number;
   rate?: number;
   wallMs: number;

@@ -9,6 +9,7 @@ import { buildBodies, loadCorpusTexts, type Bodies } from '../load/bodies.ts';
 import { errorTotal, runPhase, type PhaseResult } from '../load/phase.ts';
 import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
 import { LatencyHistogram } from '../metrics/latency.ts';
+import { coresBetween, treeCpuSeconds } from '../probes/process-cpu.ts';
 import type { Metrics, Unit } from '../result.ts';
 import type { RunnerContext, RunnerOutput } from './runner.ts';
 
@@ -47,6 +48,8 @@ interface SideRun {
   recoveries: Recovery[];
   ceilings: CeilingResult[];
   capacity?: number;
+  /** A sequential, closed or open phase went past the last prepared body (see the warning). */
+  wrappedInMeasuredPhase?: boolean;
 }
 
 const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) ?? fallback));
@@ -102,6 +105,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     const progress = (phase: string) => emit({ type: 'progress', suite: plan.name, phase, done: ++step, total: steps });
     const record = (run: SideRun, r: PhaseResult) => {
       run.next = r.nextIndex;
+      if (r.name !== 'overload' && r.nextIndex > run.bodies.bodies.length) run.wrappedInMeasuredPhase = true;
       const list = run.phases.get(r.name) ?? [];
       list.push(r);
       run.phases.set(r.name, list);
@@ -109,11 +113,15 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       log(
         `${run.side.label} ${r.name}: ${r.throughputRps.toFixed(1)} ok/s (offered ${r.offeredRps.toFixed(1)}/s, ${r.connections} conn${r.rate ? `, rate ${r.rate.toFixed(1)}/s` : ''}), ` +
           `p50 ${lat.percentileMs(50).toFixed(1)} ms p95 ${lat.percentileMs(95).toFixed(1)} ms p99 ${lat.percentileMs(99).toFixed(1)} ms, ` +
-          `errors ${errorTotal(r.errors)}${r.rejected ? ` (503: ${r.rejected})` : ''}, generator ${r.generator.cpuCores.toFixed(2)} cores${r.generator.saturated ? ' SATURATED' : ''}`,
+          `errors ${errorTotal(r.errors)}${r.rejected ? ` (503: ${r.rejected})` : ''}, generator ${r.generator.cpuCores.toFixed(2)} cores${r.generator.saturated ? ' SATURATED' : ''}` +
+          (r.targetCpu ? `, target ${Object.entries(r.targetCpu).map(([who, c]) => `${who} ${c.toFixed(2)}`).join(' + ')} cores` : ''),
         r.generator.saturated ? 'warn' : 'info',
       );
     };
     const phase = async (run: SideRun, name: string, conns: number, durationMs: number, rate?: number) => {
+      const root = run.side.rootPid;
+      const cpuBefore = root === undefined ? undefined : treeCpuSeconds(root);
+      const cpuStarted = performance.now();
       const result = await runPhase({
         name,
         url: run.side.url,
@@ -127,6 +135,10 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         saturationCores,
       });
       run.next = result.nextIndex;
+      if (root !== undefined && cpuBefore) {
+        const byPid = coresBetween(cpuBefore, treeCpuSeconds(root), (performance.now() - cpuStarted) / 1000);
+        result.targetCpu = Object.fromEntries(Object.entries(byPid).map(([pid, cores]) => [Number(pid) === root ? 'server' : run.side.serve ? 'worker' : pid, cores]));
+      }
       return result;
     };
 
@@ -179,6 +191,12 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       }
     }
 
+    for (const run of sides) {
+      // Past the last prepared body the sequence starts again: every later request repeats one.
+      if (run.wrappedInMeasuredPhase && p.server?.cacheMb !== 0) {
+        log(`${run.side.label}: sent ${run.next} requests from ${run.bodies.bodies.length} prepared bodies (${run.bodies.distinctTexts} distinct texts), so later requests repeated earlier ones and the server's cache may have answered them; set server.cacheMb: 0 to measure uncached throughput`, 'warn');
+      }
+    }
     const hitRates = await Promise.all(sides.map((run) => cacheHitRate(run.side)));
     for (const run of sides) run.side.sampler?.stop();
     const built = sides.map((run, i) => summarise(run, hitRates[i], saturationCores));
@@ -207,7 +225,17 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       ...(ceilingMetrics ? { ceilingMetrics } : {}),
       ...(Object.keys(unmeasured).length ? { unmeasured } : {}),
       details: {
-        bodies: { source: corpus.source, texts: corpus.items.length, ...Object.fromEntries(sides.map((s) => [s.side.role, { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest: p.inputsPerRequest ?? 1 }])) },
+        bodies: {
+          source: corpus.source,
+          texts: corpus.items.length,
+          ...Object.fromEntries(
+            sides.map((s) => [
+              s.side.role,
+              { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest: p.inputsPerRequest ?? 1, prepared: s.bodies.bodies.length, sent: s.next, distinctTexts: s.bodies.distinctTexts },
+            ]),
+          ),
+          cache: p.server?.cacheMb === 0 ? 'off' : 'on',
+        },
         settings: { phases, rounds, connections, durationMs: duration, warmupMs: warmup, requestTimeoutMs: timeoutMs, saturationCores },
         openModel: 'autocannon overallRate: each connection may send connections/rate apart; autocannon releases each connection’s budget once a second, so arrivals come in bursts at second boundaries. Latency is corrected for coordinated omission with HdrHistogram’s expected-interval method at the per-connection interval (autocannon’s own correction uses 1/rate in the wrong unit).',
         target: target.details,
@@ -265,6 +293,8 @@ function summarise(run: SideRun, hitRate: number | undefined, saturationCores: n
   }
   if (closed.length) {
     put('throughput.rps', mean(closed.map((r) => r.throughputRps)), 'per_second');
+    const cpu = closed.flatMap((r) => (r.targetCpu ? [Object.values(r.targetCpu).reduce((a, b) => a + b, 0)] : []));
+    if (cpu.length) put('target.cpu.cores', mean(cpu), 'count');
     Object.assign(metrics, merged(closed).toMetrics(''));
     if (seq.length) put('throughput.ratio_to_sequential', metrics['throughput.rps']!.value / metrics['sequential.throughput.rps']!.value, 'ratio');
   }
@@ -364,6 +394,7 @@ function summarise(run: SideRun, hitRate: number | undefined, saturationCores: n
       rejected: r.rejected,
       rejectedWithoutRetryAfter: r.rejectedWithoutRetryAfter,
       generator: r.generator,
+      ...(r.targetCpu ? { targetCpuCores: r.targetCpu } : {}),
       histogram: lat.encode(),
     };
   };
