@@ -205,9 +205,6 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     if (compare) Object.assign(target.metrics, pairRatios(target.run, compare.run));
     for (const name of Object.keys({ ...target.unmeasured, ...compare?.unmeasured })) if (name.startsWith('throughput')) delete target.metrics[name];
     const ceilingMetrics = target.ceiling;
-    if (ceilingMetrics && target.metrics['throughput.rps']) {
-      target.metrics['throughput.share_of_ceiling'] = { value: target.metrics['throughput.rps'].value / ceilingMetrics['throughput.rps']!.value, unit: 'ratio' };
-    }
     const unmeasured: NonNullable<RunnerOutput['unmeasured']> = {};
     if (Object.keys(target.unmeasured).length) unmeasured.self = target.unmeasured;
     if (compare && Object.keys(compare.unmeasured).length) unmeasured.baseline = compare.unmeasured;
@@ -375,6 +372,11 @@ function summarise(run: SideRun, hitRate: number | undefined, saturationCores: n
       'throughput.ratio_to_sequential': { value: rps / seqRps, unit: 'ratio' },
       contexts: { value: c[0]!.contexts, unit: 'count' },
     };
+    // The same figures under this side's own names, so the report shows them for the baseline too.
+    put('inprocess.throughput.rps', rps, 'per_second');
+    put('inprocess.sequential.throughput.rps', seqRps, 'per_second');
+    put('inprocess.throughput.ratio_to_sequential', rps / seqRps, 'ratio');
+    if (metrics['throughput.rps']) put('throughput.share_of_ceiling', metrics['throughput.rps'].value / rps, 'ratio');
   }
   const phaseRow = (r: PhaseResult) => {
     const lat = r.corrected ?? r.latency;
