@@ -86,6 +86,19 @@ export function classifyError(err: unknown): keyof Omit<ErrorCounts, 'status'> {
   return 'connection';
 }
 
+/** Splits `total` into `parts` integers that differ by at most one and add up to it. */
+export function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+/**
+ * Open model: autocannon gives each connection a budget of requests per second and refills every
+ * budget on one shared one-second tick, so all connections send at once: arrivals come as one
+ * burst a second, and the queue that burst builds is the generator's doing, not the target's.
+ * Starting the connections in this many waves, 1/WAVES s apart, spreads arrivals over the second.
+ */
+export const OPEN_MODEL_WAVES = 10;
+
 export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   if (spec.bodies.length === 0) throw new Error(`load phase ${spec.name}: no request bodies`);
   let next = spec.startIndex;
@@ -104,52 +117,85 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
   const started = performance.now();
-  let finish!: (err: Error | null) => void;
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = (err) => (err ? reject(err) : resolve());
-  });
-  const instance = autocannon({
-    url: `${spec.url.replace(/\/+$/, '')}/v1/embeddings`,
-    connections,
-    duration: Math.max(0.1, spec.durationMs / 1000),
-    timeout: Math.max(1, Math.round((spec.timeoutMs ?? 10_000) / 1000)),
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...spec.headers },
-    ...(spec.rate ? { overallRate: Math.max(1, Math.round(spec.rate)) } : {}),
-    requests: [
-      {
-        setupRequest: (req) => {
-          sent++;
-          return { ...req, body: spec.bodies[next++ % spec.bodies.length]! };
+  const instances: autocannon.Instance[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const notStarted = new Set<() => void>();
+  const launch = (conns: number, rate: number | undefined, durationMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: `${spec.url.replace(/\/+$/, '')}/v1/embeddings`,
+          connections: conns,
+          duration: Math.max(0.1, durationMs / 1000),
+          timeout: Math.max(1, Math.round((spec.timeoutMs ?? 10_000) / 1000)),
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...spec.headers },
+          ...(rate !== undefined ? { overallRate: rate } : {}),
+          requests: [
+            {
+              setupRequest: (req) => {
+                sent++;
+                return { ...req, body: spec.bodies[next++ % spec.bodies.length]! };
+              },
+              onResponse: (status, _body, _context, headers) => {
+                if (status !== 503) return;
+                rejected++;
+                const h = headers as Record<string, string | string[]> | undefined;
+                const retryAfter = h?.['retry-after'] ?? h?.['Retry-After'];
+                if (retryAfter === undefined || !/^\d+$/.test(String(retryAfter).trim())) rejectedWithoutRetryAfter++;
+              },
+            },
+          ],
         },
-        onResponse: (status, _body, _context, headers) => {
-          if (status !== 503) return;
-          rejected++;
-          const h = headers as Record<string, string | string[]> | undefined;
-          const retryAfter = h?.['retry-after'] ?? h?.['Retry-After'];
-          if (retryAfter === undefined || !/^\d+$/.test(String(retryAfter).trim())) rejectedWithoutRetryAfter++;
-        },
-      },
-    ],
-  }, (err) => finish(err ?? null));
-  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    const code = String(statusCode);
-    statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-    if (statusCode >= 200 && statusCode < 300) {
-      ok++;
-      latency.recordMs(responseTime);
-      corrected?.recordCorrectedMs(responseTime, intervalMs);
-    } else {
-      errors.status++;
+        (err) => (err ? reject(err) : resolve()),
+      );
+      instances.push(instance);
+      instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+        const code = String(statusCode);
+        statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+        if (statusCode >= 200 && statusCode < 300) {
+          ok++;
+          latency.recordMs(responseTime);
+          corrected?.recordCorrectedMs(responseTime, intervalMs);
+        } else {
+          errors.status++;
+        }
+      });
+      instance.on('reqError', (err: unknown) => {
+        errors[classifyError(err)]++;
+      });
+    });
+  const runs: Promise<void>[] = [];
+  if (spec.rate) {
+    const waves = Math.min(OPEN_MODEL_WAVES, connections);
+    const conns = split(connections, waves);
+    const rates = split(Math.max(waves, Math.round(spec.rate)), waves);
+    for (let i = 0; i < waves; i++) {
+      const offset = (i * 1000) / waves;
+      runs.push(
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            notStarted.delete(resolve);
+            launch(conns[i]!, rates[i]!, spec.durationMs - offset).then(resolve, reject);
+          }, offset);
+          timers.push(timer);
+          notStarted.add(resolve);
+        }),
+      );
     }
-  });
-  instance.on('reqError', (err: unknown) => {
-    errors[classifyError(err)]++;
-  });
-  const stop = () => instance.stop();
+  } else {
+    runs.push(launch(connections, undefined, spec.durationMs));
+  }
+  const stop = () => {
+    // Waves that have not started never will; the running ones end when stopped.
+    for (const t of timers) clearTimeout(t);
+    for (const resolve of notStarted) resolve();
+    notStarted.clear();
+    for (const instance of instances) instance.stop();
+  };
   spec.signal?.addEventListener('abort', stop, { once: true });
   try {
-    await finished;
+    await Promise.all(runs);
   } finally {
     spec.signal?.removeEventListener('abort', stop);
   }

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDuration } from '../config/duration.ts';
 import { measureCeiling, type CeilingResult } from '../load/ceiling.ts';
 import { buildBodies, loadCorpusTexts, type Bodies } from '../load/bodies.ts';
-import { errorTotal, runPhase, type PhaseResult } from '../load/phase.ts';
+import { errorTotal, OPEN_MODEL_WAVES, runPhase, type PhaseResult } from '../load/phase.ts';
 import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
 import { LatencyHistogram } from '../metrics/latency.ts';
 import { coresBetween, treeCpuSeconds } from '../probes/process-cpu.ts';
@@ -234,7 +234,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
           cache: p.server?.cacheMb === 0 ? 'off' : 'on',
         },
         settings: { phases, rounds, connections, durationMs: duration, warmupMs: warmup, requestTimeoutMs: timeoutMs, saturationCores },
-        openModel: 'autocannon overallRate: each connection may send connections/rate apart; autocannon releases each connection’s budget once a second, so arrivals come in bursts at second boundaries. Latency is corrected for coordinated omission with HdrHistogram’s expected-interval method at the per-connection interval (autocannon’s own correction uses 1/rate in the wrong unit).',
+        openModel: `autocannon overallRate, started in ${OPEN_MODEL_WAVES} waves 1/${OPEN_MODEL_WAVES} s apart: autocannon refills every connection’s per-second budget on one shared tick, which alone would send the whole second’s requests as one burst; the waves spread arrivals over the second. Latency is corrected for coordinated omission with HdrHistogram’s expected-interval method at the per-connection interval (autocannon’s own correction uses 1/rate in the wrong unit).`,
         target: target.details,
         ...(compare ? { compare: compare.details } : {}),
       },
