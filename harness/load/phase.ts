@@ -127,6 +127,9 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
           url: `${spec.url.replace(/\/+$/, '')}/v1/embeddings`,
           connections: conns,
           duration: Math.max(0.1, durationMs / 1000),
+          // autocannon notices the end only at its next sample tick (default every second): a wave
+          // started 0.9 s in would run up to 0.9 s past the phase and thin its throughput.
+          sampleInt: 100,
           timeout: Math.max(1, Math.round((spec.timeoutMs ?? 10_000) / 1000)),
           method: 'POST',
           headers: { 'content-type': 'application/json', ...spec.headers },
