@@ -66,7 +66,7 @@ export const LOAD_METRICS: MetricCatalog = {
   'overload.failures.rate': m('ratio', 'overload.failures / overload requests'),
   'overload.crashes': m('count', 'target processes or workers that died during the suite'),
   'overload.recovered': m('count', '1 when, after the overload stopped, one connection got only 2xx at near-sequential latency within the recovery limit'),
-  'overload.recovery': m('ms', 'time from the end of the overload until service recovered (the limit when it did not)'),
+  'overload.recovery': m('ms', 'time from the end of the overload until a one-second window had shown service recovered: an upper bound, about 1 s when the first window after it is already clean (the limit when it never recovered)'),
   'generator.cpu.peak': m('count', 'most CPU the load generator (this process) used in a phase, in cores'),
   'target.cpu.cores': m('count', 'CPU the target’s processes (server and worker) used in the closed phase, in cores: beside generator.cpu.peak, where the machine’s cores went'),
   'generator.saturated': m('count', 'phases in which the load generator used ≥ saturationCores of CPU: their throughput is not the target’s'),

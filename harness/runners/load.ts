@@ -248,8 +248,9 @@ type PhaseFn = (run: SideRun, name: string, conns: number, durationMs: number, r
 
 /**
  * After an overload: one connection, one-second windows, until a window has only 2xx answers at a
- * latency near the sequential one (p50 within 2x, or +50 ms); the recovery time is when that
- * window began, after the overload ended.
+ * latency near the sequential one (p50 within 2x, or +50 ms). The recovery time is when that
+ * window ended, after the overload ended: the time until recovery was shown, so at least one
+ * window even when service was back at once (its start would read as a few microseconds).
  */
 async function recover(run: SideRun, phase: PhaseFn, limitMs: number, signal: AbortSignal): Promise<Recovery> {
   const ended = performance.now();
@@ -257,11 +258,10 @@ async function recover(run: SideRun, phase: PhaseFn, limitMs: number, signal: Ab
   const seqP50 = seq?.length ? median(seq.map((r) => r.latency.percentileMs(50))) : undefined;
   let windows = 0;
   while (performance.now() - ended < limitMs && !signal.aborted) {
-    const began = performance.now() - ended;
     const w = await phase(run, 'recovery', 1, 1000);
     windows++;
     const fast = seqP50 === undefined || w.latency.percentileMs(50) <= Math.max(2 * seqP50, seqP50 + 50);
-    if (w.ok > 0 && errorTotal(w.errors) === 0 && fast) return { recovered: true, ms: began, windows };
+    if (w.ok > 0 && errorTotal(w.errors) === 0 && fast) return { recovered: true, ms: performance.now() - ended, windows };
     if (run.side.serve && !run.side.serve.alive) break;
   }
   return { recovered: false, ms: limitMs, windows };
