@@ -24,22 +24,22 @@ describe('evaluateCheck', () => {
   it('passes and shows substituted values with units', () => {
     const result = run('single.latency.p95 <= 2 * baseline.single.latency.p95');
     expect(result).toMatchObject({ status: 'pass', operator: '<=', left: 12.3, right: 16.2 });
-    expect(result.detail).toBe('single.latency.p95 12.3 ms <= 2 × 8.10 ms = 16.2 ms');
+    expect(result.detail).toBe('single.latency.p95 12.3 ms <= 2 × 8.1 ms = 16.2 ms');
   });
 
   it('fails when the comparison does not hold', () => {
     const result = run('single.latency.p95 <= 1.2 * baseline.single.latency.p95');
     expect(result.status).toBe('fail');
-    expect(result.detail).toBe('single.latency.p95 12.3 ms <= 1.2 × 8.10 ms = 9.72 ms');
+    expect(result.detail).toBe('single.latency.p95 12.3 ms <= 1.2 × 8.1 ms = 9.72 ms');
   });
 
   it.each([
-    ['errors.rate < 1%', 'pass', 'errors.rate 0.500% < 1%'],
-    ['batch.throughput >= 0.9 * baseline.batch.throughput', 'pass', 'batch.throughput 583 /s >= 0.9 × 600 /s = 540'],
-    ['memory.rss.peak < 70% * machine.memory', 'pass', 'memory.rss.peak 1.50 GiB < 70% × 4.00 GiB = 2.80 GiB'],
+    ['errors.rate < 1%', 'pass', 'errors.rate 0.5% < 1%'],
+    ['batch.throughput >= 0.9 * baseline.batch.throughput', 'pass', 'batch.throughput 583/s >= 0.9 × 600/s = 540'],
+    ['memory.rss.peak < 70% * machine.memory', 'pass', 'memory.rss.peak 1.61 GB < 70% × 4.29 GB = 3.01 GB'],
     ['cosine.min >= 0.999', 'fail', 'cosine.min 0.99893 >= 0.999'],
     ['single.latency.p95 <= 10ms', 'fail', 'single.latency.p95 12.3 ms <= 10ms'],
-    ['single.latency.p95 - (baseline.single.latency.p95 - 1ms) < 5ms', 'fail', '12.3 ms - (8.10 ms - 1ms) = 5.20 ms < 5ms'],
+    ['single.latency.p95 - (baseline.single.latency.p95 - 1ms) < 5ms', 'fail', '12.3 ms - (8.1 ms - 1ms) = 5.2 ms < 5ms'],
     ['machine.cores == 2', 'pass', 'machine.cores 2 == 2'],
     ['machine.cores != 2', 'fail', 'machine.cores 2 != 2'],
   ])('%s → %s', (source, status, detail) => {

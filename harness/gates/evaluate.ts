@@ -3,7 +3,8 @@
 import type { PlannedCheck } from '../plan.ts';
 import type { CheckResult, Dimension, Metrics } from '../result.ts';
 import { SCOPES, type CheckExpression, type ComparisonOperator, type EvaluationContext, type MetricNode, type ValueNode } from './expression.ts';
-import { dimensionOfUnit, formatByDimension, formatMetricValue } from './units.ts';
+import { formatValue } from '../format.ts';
+import { dimensionOfUnit, formatByDimension } from './units.ts';
 
 interface Computed {
   value: number;
@@ -84,7 +85,7 @@ function compute(
       const value = lookup(node);
       if (value === undefined) return undefined;
       const unit = context[node.scope]![node.name]!.unit;
-      const formatted = formatMetricValue(value, unit);
+      const formatted = formatValue(value, unit);
       // Alone on its side the name helps the reader; inside arithmetic the source already names it.
       return { value, dimension: dimensionOfUnit(unit), shown: top ? `${node.text} ${formatted}` : formatted, precedence: top ? Infinity : 3 };
     }

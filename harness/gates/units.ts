@@ -1,5 +1,6 @@
-// Units that may follow a number in a check, and how values are shown back to people.
-// Values are always held in base units (ms for time, bytes for bytes), matching result.ts.
+// Units that may follow a number in a check. Values are always held in base units (ms for time,
+// bytes for bytes), matching result.ts; they are shown back to people by ../format.ts.
+import { formatBytes, formatMs, formatScore } from '../format.ts';
 import type { Dimension, Unit } from '../result.ts';
 
 export interface UnitSpec {
@@ -45,62 +46,9 @@ export function dimensionOfUnit(unit: Unit): Dimension {
   return 'none';
 }
 
-/** Three significant digits, never exponent notation for ordinary magnitudes (12.3, 8.10, 583, 12345). */
-export function formatNumber(value: number, significant = 3): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 10 ** significant) return Math.round(value).toString();
-  if (abs < 1e-4) return value.toExponential(significant - 1);
-  return value.toPrecision(significant);
-}
-
-function formatTime(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs === 0) return '0 ms';
-  if (abs < 1e-3) return `${formatNumber(ms * 1e6)} ns`;
-  if (abs < 1) return `${formatNumber(ms * 1e3)} µs`;
-  if (abs < 1000) return `${formatNumber(ms)} ms`;
-  if (abs < 60_000) return `${formatNumber(ms / 1000)} s`;
-  if (abs < 3_600_000) return `${formatNumber(ms / 60_000)} min`;
-  return `${formatNumber(ms / 3_600_000)} h`;
-}
-
-function formatBytes(bytes: number): string {
-  const steps = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let step = 0;
-  while (Math.abs(value) >= 1024 && step < steps.length - 1) {
-    value /= 1024;
-    step++;
-  }
-  return step === 0 ? `${Math.round(value)} B` : `${formatNumber(value)} ${steps[step]}`;
-}
-
-/** A metric value in its own unit: 12.3 ms, 1.50 GiB, 0.500%, 583 /s, 0.999312. */
-export function formatMetricValue(value: number, unit: Unit): string {
-  switch (unit) {
-    case 'ms':
-      return formatTime(value);
-    case 'bytes':
-      return formatBytes(value);
-    case 'ratio':
-      return `${formatNumber(value * 100)}%`;
-    case 'per_second':
-      return `${formatNumber(value)} /s`;
-    case 'count':
-      return Number.isInteger(value) ? String(value) : formatNumber(value);
-    case 'multiplier':
-      return `${formatNumber(value)}x`;
-    case 'score':
-      // Scores are compared against thresholds like 0.999: three digits would print 0.999 for 0.99893.
-      return Number(value.toPrecision(6)).toString();
-  }
-}
-
 /** A computed value, of which only the dimension is known. */
 export function formatByDimension(value: number, dimension: Dimension): string {
-  if (dimension === 'time') return formatTime(value);
+  if (dimension === 'time') return formatMs(value);
   if (dimension === 'bytes') return formatBytes(value);
-  return Number(value.toPrecision(6)).toString();
+  return formatScore(value);
 }

@@ -2,6 +2,7 @@
 // against requests served grows by `slope` bytes per request. Memory series are autocorrelated
 // (GC sawtooth, allocator pools), so the slope's standard error uses an effective sample size
 // from the lag-1 autocorrelation of the residuals; plain OLS would call every sawtooth a leak.
+import { formatBytes } from '../format.ts';
 
 export interface SlopeFit {
   /** Change of y per unit of x. */
@@ -105,18 +106,12 @@ export function judgeLeak(x: readonly number[], y: readonly number[], allowedPer
   const grows = fit.ciLow > 0;
   const big = fit.slope > allowedPerUnit;
   const pct = Math.round(confidence * 100);
-  const range = `${fmt(fit.slope)} per request, ${pct}% CI [${fmt(fit.ciLow)}, ${fmt(fit.ciHigh)}]`;
+  const range = `${formatBytes(fit.slope)} per request, ${pct}% CI [${formatBytes(fit.ciLow)}, ${formatBytes(fit.ciHigh)}]`;
   const reason = grows && big
-    ? `grows ${range}: above the allowance of ${fmt(allowedPerUnit)}`
+    ? `grows ${range}: above the allowance of ${formatBytes(allowedPerUnit)}`
     : grows
-      ? `grows ${range}, within the allowance of ${fmt(allowedPerUnit)}`
+      ? `grows ${range}, within the allowance of ${formatBytes(allowedPerUnit)}`
       : `no growth proven: ${range} includes zero`;
   return { fit, suspected: grows && big, reason };
 }
 
-function fmt(bytes: number): string {
-  const abs = Math.abs(bytes);
-  if (abs >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-  if (abs >= 1024) return `${(bytes / 1024).toFixed(2)} KiB`;
-  return `${bytes.toFixed(1)} B`;
-}

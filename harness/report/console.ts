@@ -6,7 +6,8 @@ import { relative, isAbsolute } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { LogEvent, ProgressEvent, SuiteEndEvent, SuiteStartEvent } from '../events.ts';
 import type { CheckStatus, RunReport, SuiteOutcome, Verdict } from '../result.ts';
-import { CHECK_SYMBOL, OUTCOME_SYMBOL, describeExitCode, formatMs } from './format.ts';
+import { formatMs } from '../format.ts';
+import { CHECK_SYMBOL, OUTCOME_SYMBOL, describeExitCode } from './format.ts';
 import type { Reporter } from './reporter.ts';
 
 /** The part of a stream the console needs; a fake in tests. */

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { CheckResult, Metrics, ModelInfo, RunReport, SuiteResult } from '../result.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
-import { CHECK_SYMBOL, describeExitCode, formatBytes, formatMetric, formatMs, shortSha, sortMetricNames } from './format.ts';
+import { formatBytes, formatMetric, formatMs } from '../format.ts';
+import { CHECK_SYMBOL, describeExitCode, shortSha, sortMetricNames } from './format.ts';
 import { escapeHtml as h } from './html-escape.ts';
 import { latencyCharts } from './latency-chart.ts';
 import type { Reporter } from './reporter.ts';

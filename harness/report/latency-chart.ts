@@ -2,7 +2,7 @@
 // script, so the file stays self-contained and readable offline. Candidate and baseline share one
 // scale so their bars can be compared by eye.
 import type { Metrics } from '../result.ts';
-import { formatMs } from './format.ts';
+import { formatMs } from '../format.ts';
 import { escapeHtml } from './html-escape.ts';
 
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import type { Metrics, ModelInfo, RunReport, SuiteResult, Verdict } from '../result.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
-import { describeExitCode, formatBytes, formatMetric, formatMs, shortSha, sortMetricNames } from './format.ts';
+import { formatBytes, formatMetric, formatMs } from '../format.ts';
+import { describeExitCode, shortSha, sortMetricNames } from './format.ts';
 import type { Reporter } from './reporter.ts';
 
 export const SUMMARY_FILE = 'summary.md';

@@ -9,6 +9,7 @@ import { parseDuration } from '../config/duration.ts';
 import { buildBodies, loadCorpusTexts } from '../load/bodies.ts';
 import { heapProbeEnv } from '../load/serve-process.ts';
 import { closeSide, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
+import { formatBytes } from '../format.ts';
 import { judgeLeak, type LeakVerdict } from '../metrics/regression.ts';
 import { analyseSnapshots, type Retainer } from '../probes/heap-snapshot.ts';
 import { MemorySampler, readHeapReport, type MemoryPeaks, type MemorySample } from '../probes/memory-sampler.ts';
@@ -226,7 +227,7 @@ async function takeSnapshots(driver: Driver, before: Map<number, number>, more: 
     await more();
     files.push(await snapshot(grown.pid, dir, first + 3));
     const retainers = analyseSnapshots(files as [string, string, string]);
-    for (const r of retainers) log(`pid ${grown.pid} keeps +${(r.bytes / 1024 / 1024).toFixed(2)} MiB of ${r.name} (${r.count} more), retained by ${r.retainedBy.join(' ← ') || '(unknown)'}`, 'warn');
+    for (const r of retainers) log(`pid ${grown.pid} keeps +${formatBytes(r.bytes)} of ${r.name} (${r.count} more), retained by ${r.retainedBy.join(' ← ') || '(unknown)'}`, 'warn');
     for (const f of files) rmSync(f, { force: true });
     return { pid: grown.pid, retainers };
   } catch (err) {

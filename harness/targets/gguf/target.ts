@@ -3,6 +3,7 @@
 // reason and a fix instead of a llama.cpp abort.
 import { stat } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
+import { formatBytes } from '../../format.ts';
 import { checkGgufFile, GgufFileError, sha256File, type GgufSummary } from '../../gguf/check.ts';
 import type { ResolvedModel } from '../../plan.ts';
 import type { ModelInfo, TargetDescription } from '../../result.ts';
@@ -124,14 +125,10 @@ async function preflight(model: ResolvedModel, onLog?: (line: string) => void): 
   }
   // mmap lets a model exceed free memory, but not the machine's memory without thrashing.
   if (summary.fileSize > totalmem()) {
-    throw new ModelLoadError(model.path, 'preflight', `the file is ${gib(summary.fileSize)} but the machine has ${gib(totalmem())} of memory`, 'use a smaller quantization or a bigger machine');
+    throw new ModelLoadError(model.path, 'preflight', `the file is ${formatBytes(summary.fileSize)} but the machine has ${formatBytes(totalmem())} of memory`, 'use a smaller quantization or a bigger machine');
   }
-  if (summary.fileSize > freemem()) onLog?.(`warning: ${model.path} is ${gib(summary.fileSize)}, free memory is ${gib(freemem())}; loading may swap`);
+  if (summary.fileSize > freemem()) onLog?.(`warning: ${model.path} is ${formatBytes(summary.fileSize)}, free memory is ${formatBytes(freemem())}; loading may swap`);
   return summary;
-}
-
-function gib(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 async function verifyChecksum(model: ResolvedModel, sha256: Promise<string>): Promise<void> {
