@@ -56,8 +56,9 @@ beforeAll(async () => {
   const [fast, slow, leaky, tidy] = await Promise.all([
     startServer(['--delay-ms', '2', '--lanes', '4']),
     startServer(['--delay-ms', '25', '--lanes', '1']),
-    // With the heap probe, as embedgate serve runs: the memory suite finds it through the socket.
-    startServer(['--leak-kb', '64', '--lanes', '4'], heapProbeEnv(probeDir)),
+    // With the heap probe and its forced GCs, as the memory suite runs embedgate serve (found
+    // through the socket): what it keeps survives every GC. The clean server has no probe (raw samples).
+    startServer(['--leak-kb', '64', '--lanes', '4'], heapProbeEnv(probeDir, process.env, 500)),
     startServer(['--lanes', '4']),
   ]);
   const load = (name: string, target: string, compare: string) => `suite: ${name}

@@ -23,13 +23,20 @@ export interface ServeOptions {
   overflow?: 'error' | 'truncate';
   /** Spawn → ready limit; default 120 s (cold start is checked separately against its own limit). */
   readyTimeoutMs?: number;
+  /** Have the heap probe run a full GC this often and record memory after it (memory suites). */
+  gcEveryMs?: number;
   onLog?: (line: string) => void;
 }
 
 /** NODE_OPTIONS and the probe directory that make a Node process (and its children) report its heap. */
-export function heapProbeEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function heapProbeEnv(dir: string, env: NodeJS.ProcessEnv = process.env, gcEveryMs?: number): NodeJS.ProcessEnv {
   const existing = env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ` : '';
-  return { ...env, NODE_OPTIONS: `${existing}--import ${HEAP_PROBE}`, EMBEDGATE_HEAP_PROBE_DIR: dir };
+  return {
+    ...env,
+    NODE_OPTIONS: `${existing}--import ${HEAP_PROBE}`,
+    EMBEDGATE_HEAP_PROBE_DIR: dir,
+    ...(gcEveryMs !== undefined ? { EMBEDGATE_HEAP_PROBE_GC_MS: String(gcEveryMs) } : {}),
+  };
 }
 
 export class ServeProcess {
@@ -79,7 +86,7 @@ export class ServeProcess {
     if (opts.cacheMb !== undefined) args.push('--cache-mb', String(opts.cacheMb));
     if (opts.overflow !== undefined) args.push('--overflow', opts.overflow);
     const started = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: heapProbeEnv(dir) });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: heapProbeEnv(dir, process.env, opts.gcEveryMs) });
     let text = '';
     let exit: ServeProcess['exit'];
     let proc: ServeProcess | undefined;

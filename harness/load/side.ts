@@ -17,6 +17,14 @@ export interface ServerParams {
   overflow?: 'error' | 'truncate';
 }
 
+/** How the harness starts a side's server beyond what the suite says (not suite parameters). */
+export interface SideOptions {
+  sampleIntervalMs: number;
+  onLog?: (line: string) => void;
+  /** See ServeOptions.gcEveryMs. */
+  gcEveryMs?: number;
+}
+
 export interface Side {
   role: 'target' | 'compare';
   /** For messages: "gguf:candidate", "http:http://127.0.0.1:9000". */
@@ -43,7 +51,7 @@ export async function openSide(
   role: Side['role'],
   target: EmbeddingTarget,
   server: ServerParams,
-  opts: { sampleIntervalMs: number; onLog?: (line: string) => void },
+  opts: SideOptions,
 ): Promise<Side> {
   const label = target.describe().ref;
   const side: Side = { role, label, target, url: '', modelId: target.info().name };
@@ -59,6 +67,7 @@ export async function openSide(
       ...(server.queue !== undefined ? { queue: server.queue } : {}),
       ...(server.cacheMb !== undefined ? { cacheMb: server.cacheMb } : {}),
       overflow: server.overflow ?? 'truncate',
+      ...(opts.gcEveryMs !== undefined ? { gcEveryMs: opts.gcEveryMs } : {}),
       ...(opts.onLog ? { onLog: opts.onLog } : {}),
     });
     side.url = side.serve.url;

@@ -15,6 +15,13 @@ export interface MemorySample {
   file: number;
   /** Sum of heapUsed over the probed Node processes; undefined when none is probed. */
   heap?: number;
+  /**
+   * Heap and anonymous memory right after each process's latest forced full GC (heap probe with
+   * EMBEDGATE_HEAP_PROBE_GC_MS), summed; only when every process read reports one, so the sum is
+   * of the same processes as `anon`.
+   */
+  heapAfterGc?: number;
+  anonAfterGc?: number;
   pids: number;
 }
 
@@ -28,6 +35,8 @@ export interface HeapReport {
   peakHeapUsed: number;
   snapshots: number;
   argv: string[];
+  /** The latest forced full GC's aftermath, when the probe runs them. */
+  afterGc?: { time: number; heapUsed: number; anon?: number; count: number };
 }
 
 export interface MemoryPeaks {
@@ -81,6 +90,9 @@ export class MemorySampler {
     let anon = 0;
     let file = 0;
     let heap: number | undefined;
+    let heapAfterGc = 0;
+    let anonAfterGc = 0;
+    let afterGcComplete = true;
     let read = 0;
     for (const pid of pids) {
       const m = readProcessMemory(pid);
@@ -91,11 +103,26 @@ export class MemorySampler {
       file += m.file;
       const h = this.opts.heapProbeDir ? readHeapReport(this.opts.heapProbeDir, pid) : undefined;
       if (h) heap = (heap ?? 0) + h.heapUsed;
+      if (h?.afterGc?.anon !== undefined) {
+        heapAfterGc += h.afterGc.heapUsed;
+        anonAfterGc += h.afterGc.anon;
+      } else {
+        afterGcComplete = false;
+      }
       const prev = this.peakByPid.get(pid);
       if (!prev || m.rss > prev.rss) this.peakByPid.set(pid, { rss: m.rss, anon: m.anon, file: m.file, ...(h ? { heap: h.peakHeapUsed } : {}) });
     }
     if (read === 0) return undefined;
-    const s: MemorySample = { t: Date.now() - this.started, x: this.progress(), rss, anon, file, pids: read, ...(heap !== undefined ? { heap } : {}) };
+    const s: MemorySample = {
+      t: Date.now() - this.started,
+      x: this.progress(),
+      rss,
+      anon,
+      file,
+      pids: read,
+      ...(heap !== undefined ? { heap } : {}),
+      ...(afterGcComplete ? { heapAfterGc, anonAfterGc } : {}),
+    };
     this.samples.push(s);
     this.peak = {
       rss: Math.max(this.peak.rss, rss),
