@@ -151,7 +151,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
           if (!run.side.gguf) continue;
           const c = await measureCeiling(run.side.gguf, run.texts, { durationMs: ceilingMs, signal });
           run.ceilings.push(c);
-          log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s))`);
+          log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s), ${c.selectedRps.toFixed(1)}/s when chosen, measured again)`);
         }
         progress(`ceiling round ${round + 1}`);
       }
