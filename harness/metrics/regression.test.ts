@@ -72,6 +72,16 @@ describe('judgeLeak', () => {
     expect(verdict.reason).toMatch(/within the allowance/);
   });
 
+  it('says memory that provably shrinks shrinks, instead of "includes zero"', () => {
+    const rng = new Prng(11);
+    const x = Array.from({ length: 60 }, (_, i) => i * 20);
+    const y = x.map((requests) => 300 * MiB - 8192 * requests + rng.gaussian() * 1024);
+    const verdict = judgeLeak(x, y, 1024);
+    expect(verdict.fit.ciHigh).toBeLessThan(0);
+    expect(verdict.suspected).toBe(false);
+    expect(verdict.reason).toMatch(/^shrinks .*: no growth$/);
+  });
+
   it('widens the interval for autocorrelated residuals', () => {
     const { x, y } = series({ seed: 3, points: 120, leakPerRequest: 0, noise: 0.1 * MiB });
     const fit = fitSlope(x, y);

@@ -111,7 +111,9 @@ export function judgeLeak(x: readonly number[], y: readonly number[], allowedPer
     ? `grows ${range}: above the allowance of ${formatBytes(allowedPerUnit)}`
     : grows
       ? `grows ${range}, within the allowance of ${formatBytes(allowedPerUnit)}`
-      : `no growth proven: ${range} includes zero`;
+      : fit.ciHigh < 0
+        ? `shrinks ${range}: no growth`
+        : `no growth proven: ${range} includes zero`;
   return { fit, suspected: grows && big, reason };
 }
 

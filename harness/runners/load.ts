@@ -48,8 +48,8 @@ interface SideRun {
   recoveries: Recovery[];
   ceilings: CeilingResult[];
   capacity?: number;
-  /** A sequential, closed or open phase went past the last prepared body (see the warning). */
-  wrappedInMeasuredPhase?: boolean;
+  /** 2xx answers in sequential, closed and open phases: past distinctTexts, texts were repeated. */
+  answeredInMeasuredPhases: number;
 }
 
 const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) ?? fallback));
@@ -96,7 +96,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         seed: ctx.seed,
       });
       const texts = bodies.inputs;
-      sides.push({ side, bodies, texts, next: 0, phases: new Map(), recoveries: [], ceilings: [] });
+      sides.push({ side, bodies, texts, next: 0, phases: new Map(), recoveries: [], ceilings: [], answeredInMeasuredPhases: 0 });
       log(`${side.label}: ${side.serve ? `embedgate serve at ${side.url}, cold start ${(side.serve.coldStartMs / 1000).toFixed(1)} s` : side.url}${side.memoryUnavailable ? `; ${side.memoryUnavailable}` : ''}`);
     }
 
@@ -105,7 +105,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     const progress = (phase: string) => emit({ type: 'progress', suite: plan.name, phase, done: ++step, total: steps });
     const record = (run: SideRun, r: PhaseResult) => {
       run.next = r.nextIndex;
-      if (r.name !== 'overload' && r.nextIndex > run.bodies.bodies.length) run.wrappedInMeasuredPhase = true;
+      if (r.name !== 'overload') run.answeredInMeasuredPhases += r.ok;
       const list = run.phases.get(r.name) ?? [];
       list.push(r);
       run.phases.set(r.name, list);
@@ -192,9 +192,10 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     }
 
     for (const run of sides) {
-      // Past the last prepared body the sequence starts again: every later request repeats one.
-      if (run.wrappedInMeasuredPhase && p.server?.cacheMb !== 0) {
-        log(`${run.side.label}: sent ${run.next} requests from ${run.bodies.bodies.length} prepared bodies (${run.bodies.distinctTexts} distinct texts), so later requests repeated earlier ones and the server's cache may have answered them; set server.cacheMb: 0 to measure uncached throughput`, 'warn');
+      // More answers than distinct texts: some were embedded twice, and the cache may have answered
+      // the second time. (Refused requests do not count: the server never read their bodies.)
+      if (run.answeredInMeasuredPhases * (p.inputsPerRequest ?? 1) > run.bodies.distinctTexts && (p.repeatShare ?? 0.2) === 0 && p.server?.cacheMb !== 0) {
+        log(`${run.side.label}: ${run.answeredInMeasuredPhases} requests answered in the measured phases from ${run.bodies.distinctTexts} distinct texts, so texts repeated although repeatShare is 0, and the server's cache may have answered them; set server.cacheMb: 0 to measure uncached throughput`, 'warn');
       }
     }
     const hitRates = await Promise.all(sides.map((run) => cacheHitRate(run.side)));
