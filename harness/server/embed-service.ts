@@ -58,10 +58,7 @@ export class EmbedService {
       const missTexts = [...missesByText.keys()];
       let outcomes: EmbedOutcome[];
       try {
-        outcomes = await this.queue.submit(
-          missTexts.map((t) => this.prefix + t),
-          signal,
-        );
+        outcomes = await this.queue.submit(missTexts.map((t) => this.prefix + t), signal);
       } catch (err) {
         throw this.translate(err, missesByText);
       }
