@@ -81,6 +81,37 @@ describe('report.html', () => {
     await context.close();
   }, 60_000);
 
+  it('draws the points each leak slope was fitted to, and the fitted line, red when it is a leak', async () => {
+    const x = Array.from({ length: 12 }, (_, i) => 1200 + i * 125);
+    const row = (series: string, slope: number, suspected: boolean) => ({
+      mode: 'http',
+      series,
+      basis: 'after forced GC',
+      suspected,
+      reason: suspected ? `grows ${slope} B per request` : 'no growth proven',
+      slope,
+      intercept: 300e6,
+      ciLow: slope - 100,
+      ciHigh: slope + 100,
+      x,
+      y: x.map((v, i) => 300e6 + slope * v + (i % 2 ? 20_000 : -20_000)),
+    });
+    const report = failReport();
+    report.suites[0] = makeSuite({ name: 'memory', kind: 'memory', details: { leakSeries: [row('anon', 6400, true), row('heap', 3, false)], confidence: 0.95 } });
+    const { page, context } = await open(report);
+    const charts = page.locator('svg.memory-chart');
+    expect(await charts.count()).toBe(2);
+    expect(await charts.nth(0).locator('circle.point').count()).toBe(12);
+    expect(await charts.nth(0).locator('line.fit-leak').count()).toBe(1);
+    expect(await charts.nth(1).locator('line.fit').count()).toBe(1);
+    // The leak's line rises from left to right (SVG y grows downwards).
+    const [y1, y2] = await charts.nth(0).locator('line.fit-leak').evaluate((l) => [Number(l.getAttribute('y1')), Number(l.getAttribute('y2'))]);
+    expect(y2!).toBeLessThan(y1!);
+    expect(await page.locator('figure', { has: page.locator('svg.memory-chart') }).first().locator('figcaption').textContent()).toContain('grows 6400 B per request');
+    expect(await page.locator('summary', { hasText: 'leakSeries' }).count()).toBe(0);
+    await context.close();
+  }, 60_000);
+
   it('is one self-contained file', () => {
     const html = renderHtml(failReport());
     expect(html).not.toMatch(/<(script|link|img|iframe)\b/i);

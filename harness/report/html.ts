@@ -9,6 +9,7 @@ import { formatBytes, formatMetric, formatMs } from '../format.ts';
 import { CHECK_SYMBOL, describeExitCode, shortSha, sortMetricNames } from './format.ts';
 import { escapeHtml as h } from './html-escape.ts';
 import { latencyCharts } from './latency-chart.ts';
+import { memoryCharts } from './memory-chart.ts';
 import type { Reporter } from './reporter.ts';
 
 export const HTML_REPORT_FILE = 'report.html';
@@ -45,6 +46,9 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
 .charts{display:flex;flex-wrap:wrap;gap:16px}
 .latency-chart .axis,.latency-chart .value{font:11px ui-monospace,monospace;fill:var(--fg)}
 .bar-value{fill:#0969da}.bar-baseline{fill:#8c959f}
+.memory-chart .axis{font:11px ui-monospace,monospace;fill:var(--fg)}
+.memory-chart .axis-line{stroke:#8c959f}.memory-chart .point{fill:#0969da}
+.memory-chart .fit{stroke:#1a7f37;stroke-width:2}.memory-chart .fit-leak{stroke:#cf222e;stroke-width:2}
 pre{background:var(--alt);padding:8px;overflow:auto;max-height:320px}
 `;
 
@@ -116,9 +120,13 @@ const isRowArray = (value: unknown): value is Row[] =>
 const MAX_DETAIL_ROWS = 200;
 
 /** Kind-specific details: a list of flat rows becomes a table, anything else readable JSON. */
+/** Detail keys drawn elsewhere in the suite's section, not dumped as tables. */
+const CHARTED_DETAILS = new Set(['leakSeries']);
+
 function detailsBlocks(details?: Record<string, unknown>): string {
   if (!details) return '';
   return Object.entries(details)
+    .filter(([key]) => !CHARTED_DETAILS.has(key))
     .map(([key, value]) => {
       if (isRowArray(value)) {
         const columns = [...new Set(value.flatMap((r) => Object.keys(r)))];
@@ -134,6 +142,7 @@ function detailsBlocks(details?: Record<string, unknown>): string {
 function suiteSection(suite: SuiteResult, index: number): string {
   const against = suite.compare ? ` against <code>${h(suite.compare.ref)}</code>` : '';
   const charts = latencyCharts(suite.metrics, suite.baselineMetrics);
+  const memory = memoryCharts(suite.details);
   return (
     `<section class="suite" id="suite-${index}" data-outcome="${h(suite.outcome)}" data-suite="${h(suite.name)}">` +
     `<h2>${h(suite.name)} ${status(suite.outcome)} <span class="muted">${h(formatMs(suite.durationMs))}</span></h2>` +
@@ -142,6 +151,9 @@ function suiteSection(suite: SuiteResult, index: number): string {
     checksTable(suite.checks) +
     (charts.length > 0
       ? `<h3>Latency</h3><div class="charts">${charts.map((c) => `<figure><figcaption><code>${h(c.prefix)}</code></figcaption>${c.svg}</figure>`).join('')}</div>`
+      : '') +
+    (memory.length > 0
+      ? `<h3>Memory against requests</h3><div class="charts">${memory.map((c) => `<figure><figcaption><code>${h(c.title)}</code> ${h(c.caption)}</figcaption>${c.svg}</figure>`).join('')}</div>`
       : '') +
     metricsTable(suite.metrics, suite.baselineMetrics) +
     detailsBlocks(suite.details) +

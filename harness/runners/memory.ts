@@ -53,6 +53,8 @@ interface ModeResult {
   peaks: MemoryPeaks;
   oom: string[];
   coldStartMs?: number;
+  /** The points each slope was fitted to (requests, bytes), for the report's charts. */
+  series: Partial<Record<'anon' | 'heap', { basis: 'after forced GC' | 'raw samples'; x: number[]; y: number[] }>>;
 }
 
 async function drive(driver: Driver, from: number, count: number, concurrency: number, signal: AbortSignal, counter: { done: number; errors: number }): Promise<void> {
@@ -190,6 +192,7 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
       const measured: MemorySample[] = sampler.samples.slice(measuredFrom).filter((s) => s.x >= warmup);
       const leaks: Record<string, LeakVerdict> = {};
       const afterGc = afterGcPoints(measured);
+      const fitted: ModeResult['series'] = {};
       for (const series of ['anon', 'heap'] as const) {
         const clean = afterGc.length >= 5 && new Set(afterGc.map((s) => s.x)).size >= 3;
         const points = clean
@@ -197,6 +200,7 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
           : measured.flatMap((s) => (s[series] === undefined ? [] : [{ x: s.x, y: s[series] }]));
         if (points.length < 5 || new Set(points.map((s) => s.x)).size < 3) continue;
         leaks[series] = judgeLeak(points.map((s) => s.x), points.map((s) => s.y), allowed, confidence);
+        fitted[series] = { basis: clean ? 'after forced GC' : 'raw samples', x: points.map((s) => s.x), y: points.map((s) => Math.round(s.y)) };
         const how = clean ? `${points.length} measurements after a forced full GC` : `${points.length} samples, no forced GC (the target runs no heap probe): garbage counts`;
         log(`${mode} ${series}: ${leaks[series]!.reason} (${how})`, leaks[series]!.suspected ? 'warn' : 'info');
       }
@@ -209,6 +213,7 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
         peaks: sampler.peaks,
         oom: driver.oom(),
         ...(driver.coldStartMs !== undefined ? { coldStartMs: driver.coldStartMs } : {}),
+        series: fitted,
       };
       if (Object.values(leaks).some((l) => l.suspected) && p.snapshots !== false && !signal.aborted) {
         result.snapshots = await takeSnapshots(driver, heapBefore, () => drive(driver, counter.done, Math.ceil(iterations / 2), concurrency, signal, counter), log);
@@ -225,7 +230,7 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
     delete metrics['leak.suspected'];
     unmeasured.self = { 'leak.suspected': `too few memory samples to fit a slope in ${short.join(', ')}: raise iterations or lower sampleInterval` };
   }
-  return { metrics, ...(short.length ? { unmeasured } : {}), details: { modes: results.map(detail), allowedBytesPerRequest: allowed, confidence, texts: corpus.source } };
+  return { metrics, ...(short.length ? { unmeasured } : {}), details: { modes: results.map(detail), leakSeries: results.flatMap(leakSeries), allowedBytesPerRequest: allowed, confidence, texts: corpus.source } };
 }
 
 function heapByPid(driver: Driver): Map<number, number> {
@@ -292,6 +297,17 @@ function toMetrics(results: ModeResult[]): Metrics {
     put('memory.oom', results.reduce((a, r) => a + r.oom.length, 0), 'count');
   }
   return m;
+}
+
+/** One row per fitted series: its points and its fit, which report.html draws (see memory-chart.ts). */
+function leakSeries(r: ModeResult) {
+  return (['anon', 'heap'] as const).flatMap((name) => {
+    const points = r.series[name];
+    const verdict = r.leaks[name];
+    if (!points || !verdict) return [];
+    const { slope, intercept, ciLow, ciHigh } = verdict.fit;
+    return [{ mode: r.mode, series: name, basis: points.basis, suspected: verdict.suspected, reason: verdict.reason, slope, intercept, ciLow, ciHigh, x: points.x, y: points.y }];
+  });
 }
 
 function detail(r: ModeResult) {

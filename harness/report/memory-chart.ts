@@ -1,0 +1,79 @@
+// Inline SVG of what a leak verdict rests on: the memory points a slope was fitted to (bytes
+// against requests served) and the fitted line, one chart per mode and series. Drawn from the
+// memory suite's `details.leakSeries`; nothing is computed here but positions on the page.
+import { formatBytes } from '../format.ts';
+import { escapeHtml } from './html-escape.ts';
+
+/** The memory suite's row for one fitted series (runners/memory.ts, leakSeries). */
+export interface LeakSeriesRow {
+  mode: string;
+  series: string;
+  basis: string;
+  suspected: boolean;
+  reason: string;
+  slope: number;
+  intercept: number;
+  x: number[];
+  y: number[];
+}
+
+export interface MemoryChart {
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+function isLeakSeriesRow(v: unknown): v is LeakSeriesRow {
+  const r = v as Partial<LeakSeriesRow> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r.mode === 'string' && typeof r.series === 'string' && typeof r.reason === 'string' &&
+    typeof r.slope === 'number' && typeof r.intercept === 'number' && Array.isArray(r.x) && Array.isArray(r.y) && r.x.length === r.y.length && r.x.length >= 2
+  );
+}
+
+/** Charts for every well-formed row of `details.leakSeries`; none when the suite has none. */
+export function memoryCharts(details?: Record<string, unknown>): MemoryChart[] {
+  const rows = details?.leakSeries;
+  if (!Array.isArray(rows)) return [];
+  return rows.filter(isLeakSeriesRow).map((row) => ({
+    title: `${row.mode} ${row.series}`,
+    caption: `${row.reason} (${row.x.length} points, ${row.basis})`,
+    svg: renderChart(row),
+  }));
+}
+
+function renderChart(row: LeakSeriesRow): string {
+  const width = 420;
+  const height = 180;
+  const left = 64;
+  const right = 12;
+  const top = 10;
+  const bottom = 28;
+  const xMin = Math.min(...row.x);
+  const xMax = Math.max(...row.x);
+  const line = (x: number) => row.intercept + row.slope * x;
+  const ys = [...row.y, line(xMin), line(xMax)];
+  let yMin = Math.min(...ys);
+  let yMax = Math.max(...ys);
+  // A flat series still needs a band to draw in: 1 % of its level, at least 1 kB.
+  const pad = Math.max((yMax - yMin) * 0.1, Math.abs(yMax) * 0.005, 1000);
+  yMin -= pad;
+  yMax += pad;
+  const px = (x: number) => left + ((x - xMin) / (xMax - xMin || 1)) * (width - left - right);
+  const py = (y: number) => top + (1 - (y - yMin) / (yMax - yMin)) * (height - top - bottom);
+  const points = row.x
+    .map((x, i) => `<circle cx="${px(x).toFixed(1)}" cy="${py(row.y[i]!).toFixed(1)}" r="2.5" class="point"><title>${escapeHtml(`${x} requests: ${formatBytes(row.y[i]!)}`)}</title></circle>`)
+    .join('');
+  const fit = `<line x1="${px(xMin).toFixed(1)}" y1="${py(line(xMin)).toFixed(1)}" x2="${px(xMax).toFixed(1)}" y2="${py(line(xMax)).toFixed(1)}" class="${row.suspected ? 'fit-leak' : 'fit'}"/>`;
+  const axes =
+    `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" class="axis-line"/>` +
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" class="axis-line"/>` +
+    `<text x="${left - 4}" y="${top + 8}" class="axis" text-anchor="end">${escapeHtml(formatBytes(yMax))}</text>` +
+    `<text x="${left - 4}" y="${height - bottom}" class="axis" text-anchor="end">${escapeHtml(formatBytes(yMin))}</text>` +
+    `<text x="${left}" y="${height - 8}" class="axis">${xMin}</text>` +
+    `<text x="${width - right}" y="${height - 8}" class="axis" text-anchor="end">${xMax} requests</text>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="memory-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+    `aria-label="${escapeHtml(`${row.mode} ${row.series} memory against requests, with the fitted slope`)}">${axes}${points}${fit}</svg>`
+  );
+}
