@@ -8,17 +8,18 @@
 // writes reports/bench/server.json. Bounded: about 1.5 minutes, stops by itself.
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { ensureFixtureModels } from '../harness/gguf/fixtures/ensure.ts';
 import { openGgufTarget, type GgufTarget } from '../harness/targets/gguf/target.ts';
 import { detectCores } from '../harness/targets/gguf/threads.ts';
+import { contentionLine, watchContention } from '../harness/probes/process-cpu.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'reports', 'bench', 'server.json');
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2; // 2: machine.contention replaces the load averages
 const MODEL = process.env.EMBEDGATE_BENCH_MODEL ?? 'baseline';
 const POOLS = [1, 2, 4];
 const INPROCESS_S = Number(process.env.EMBEDGATE_BENCH_INPROCESS_S ?? 5);
@@ -117,7 +118,7 @@ async function main(): Promise<void> {
   const m = (await ensureFixtureModels())[MODEL];
   if (!m) throw new Error(`no fixture model ${MODEL}`);
   const cores = detectCores();
-  const loadBefore = loadavg()[0]!;
+  const contention = watchContention();
   const started = performance.now();
 
   const inProcessRows: { contexts: number; threads: number; concurrency: number; embeddingsPerSec: number }[] = [];
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
     model: MODEL,
-    machine: { cores, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, loadAverage1mBefore: loadBefore, loadAverage1mAfter: loadavg()[0]! },
+    machine: { cores, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, contention: contention() },
     settings: { inProcessSeconds: INPROCESS_S, httpSeconds: HTTP_S, texts: texts.length, inputsPerRequest: 1, cache: 'off' },
     durationMs: Math.round(performance.now() - started),
     inProcess: inProcessRows,
@@ -182,7 +183,6 @@ async function main(): Promise<void> {
   await writeFile(OUT, `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(0);
   const x = (n: number) => `${n.toFixed(2)}x`;
-  const busy = Math.max(loadBefore, report.machine.loadAverage1mAfter) > cores.cores * 0.75;
   process.stdout.write(
     [
       `model ${MODEL}, ${cores.cores} core(s), one input per request, cache off`,
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
       `http, 1 connection                         ${f(summary.httpSequentialPerSec)} req/s`,
       `http, 100 connections                      ${f(summary.http100PerSec)} req/s  = ${x(summary.http100RatioToInProcessSequential)} in-process sequential, ${x(summary.http100RatioToHttpSequential)} http sequential`,
       `share of the ceiling at 100 connections    ${(summary.shareOfCeiling * 100).toFixed(1)} %  (goal ≥ 90 %), errors ${(summary.errorRate100 * 100).toFixed(2)} %`,
-      `load average ${loadBefore.toFixed(2)} before, ${report.machine.loadAverage1mAfter.toFixed(2)} after${busy ? ': WARNING the machine was busy, other processes skew these figures' : ''}`,
+      contentionLine(report.machine.contention, cores.cores),
       `wrote ${OUT} in ${(report.durationMs / 1000).toFixed(1)} s`,
     ].join('\n') + '\n',
   );

@@ -5,17 +5,18 @@
 //  2. A sweep: `embedgate swarm --seeds 1000` (the default topology, a random fault schedule per seed).
 // Each is run several times after a warm-up; the median is the figure. Writes reports/bench/swarm.json.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSwarmCommand } from '../harness/swarm-sweep.ts';
 import { detectCores } from '../harness/machine.ts';
+import { contentionLine, watchContention } from '../harness/probes/process-cpu.ts';
 import { resolveSwarmConfig } from '../harness/targets/swarm/params.ts';
 import { runSwarm } from '../harness/targets/swarm/simulation.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'reports', 'bench', 'swarm.json');
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2; // 2: machine.contention replaces the load averages
 const DAY_REPS = Number(process.env.EMBEDGATE_BENCH_DAY_REPS ?? 7);
 const SWEEP_REPS = Number(process.env.EMBEDGATE_BENCH_SWEEP_REPS ?? 3);
 const SWEEP_SEEDS = Number(process.env.EMBEDGATE_BENCH_SWEEP_SEEDS ?? 1000);
@@ -96,7 +97,7 @@ function benchSweep() {
 }
 
 async function main(): Promise<void> {
-  const loadBefore = loadavg()[0]!;
+  const contention = watchContention();
   const cores = detectCores();
   log(`simulated day: 1 warm-up + ${DAY_REPS} runs …`);
   const day = benchDay();
@@ -106,13 +107,12 @@ async function main(): Promise<void> {
     schemaVersion: SCHEMA_VERSION,
     kind: 'swarm-benchmark',
     createdAt: new Date().toISOString(),
-    machine: { cores, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, loadAverage1mBefore: loadBefore, loadAverage1mAfter: loadavg()[0]! },
+    machine: { cores, cpuModel: cpus()[0]?.model ?? 'unknown', nodeVersion: process.version, contention: contention() },
     day,
     sweep,
   };
   await mkdir(dirname(OUT), { recursive: true });
   await writeFile(OUT, `${JSON.stringify(report, null, 2)}\n`);
-  const busy = Math.max(loadBefore, report.machine.loadAverage1mAfter) > cores.cores * 0.75;
   const verdict = (ms: number, budget: number) => (ms < budget ? `within the ${budget / 1000} s budget` : `OVER the ${budget / 1000} s budget`);
   process.stdout.write(
     [
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         `median ${day.medianMs} ms of ${day.repetitions} (CPU ${day.medianCpuMs} ms; ${day.eventsPerSecond.toLocaleString('en')} events/s), ${verdict(day.medianMs, day.budgetMs)}`,
       `sweep of ${sweep.seeds} seeds: median ${(sweep.medianMs / 1000).toFixed(2)} s of ${sweep.repetitions} (CPU ${(sweep.medianCpuMs / 1000).toFixed(2)} s; ${sweep.msPerSeed} ms per seed), ${verdict(sweep.medianMs, sweep.budgetMs)}; exit ${sweep.exitCode}`,
       `  ${sweep.summary}`,
-      `${cores.cores} cores; load average ${loadBefore.toFixed(2)} before, ${report.machine.loadAverage1mAfter.toFixed(2)} after${busy ? ': WARNING the machine was busy, other processes skew these figures' : ''}`,
+      contentionLine(report.machine.contention, cores.cores),
       `written to ${OUT}`,
       '',
     ].join('\n'),

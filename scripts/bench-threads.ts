@@ -3,17 +3,17 @@
 // Writes reports/bench/threads.json. Bounded to a few minutes: the default-threads rows are
 // slow on small machines by design (that is what they show), so they get a handful of samples.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { ensureFixtureModels } from '../harness/gguf/fixtures/ensure.ts';
 import { openGgufTarget, type GgufTarget, type GgufTargetOptions } from '../harness/targets/gguf/target.ts';
 import { detectCores } from '../harness/targets/gguf/threads.ts';
+import { contentionLine, watchContention } from '../harness/probes/process-cpu.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'reports', 'bench', 'threads.json');
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2; // 2: machine.contention replaces the load averages
 const MODELS = ['baseline', 'baseline-q8_0', 'candidate', 'candidate-q8_0'];
 const POOLS: [contexts: number, threads: number][] = [[1, 1], [1, 2], [2, 1], [4, 1]];
 // Short so the whole script stays near 2 minutes on 2 cores; raise for a quieter measurement.
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   const texts = sample.items.map((i) => i.text);
   const models = await ensureFixtureModels();
   const cores = detectCores();
-  const loadBefore = loadavg()[0] as number;
+  const contention = watchContention();
   const rows: Row[] = [];
   const started = performance.now();
   const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -137,18 +137,16 @@ async function main(): Promise<void> {
   const report = {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date().toISOString(),
-    // Other processes on the machine skew every row; the load average says how much to trust them.
-    machine: { cores, nodeVersion: process.version, loadAverage1mBefore: loadBefore, loadAverage1mAfter: loadavg()[0] as number },
+    // Other processes on the machine skew every row; the contention figure says how much to trust them.
+    machine: { cores, nodeVersion: process.version, contention: contention() },
     settings: { latencyMs: LATENCY_MS, throughputMs: THROUGHPUT_MS, texts: texts.length },
     durationMs: Math.round(performance.now() - started),
     rows,
   };
   await mkdir(dirname(OUT), { recursive: true });
   await writeFile(OUT, `${JSON.stringify(report, null, 2)}\n`);
-  const busy = Math.max(loadBefore, report.machine.loadAverage1mAfter) > cores.cores * 0.5;
-  const loadLine = `load average ${loadBefore.toFixed(2)} before, ${report.machine.loadAverage1mAfter.toFixed(2)} after, on ${cores.cores} core(s)`;
   process.stdout.write(
-    `${table(rows)}\n\nchosen: ${rows.find((r) => r.reason)?.reason ?? '—'}\n${loadLine}${busy ? ': WARNING the machine was busy, these numbers include contention from other processes' : ''}\n` +
+    `${table(rows)}\n\nchosen: ${rows.find((r) => r.reason)?.reason ?? '—'}\n${contentionLine(report.machine.contention, cores.cores)}\n` +
       `wrote ${OUT} in ${(report.durationMs / 1000).toFixed(1)} s\n`,
   );
 }

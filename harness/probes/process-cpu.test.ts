@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { coresBetween, processCpuSeconds, treeCpuSeconds } from './process-cpu.ts';
+import { coresBetween, processCpuSeconds, treeCpuSeconds, watchContention } from './process-cpu.ts';
 
 describe('process CPU from /proc', () => {
   it('sees a busy child use about a core and an idle one use almost none', async () => {
@@ -19,6 +19,16 @@ describe('process CPU from /proc', () => {
       busy.kill();
       idle.kill();
     }
+  });
+
+  it('counts a child that ran and exited as own work, not as contention', async () => {
+    const watch = watchContention();
+    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 800; while (Date.now() < end);']);
+    await new Promise((r) => child.on('close', r));
+    const c = watch();
+    // The spinning child (about 0.8 s of CPU, less on a loaded machine) is in ownCores after it is reaped.
+    expect(c.ownCores * c.seconds).toBeGreaterThan(0.2);
+    expect(c.otherCores).toBeGreaterThanOrEqual(0);
   });
 
   it('is undefined for a process that does not exist', () => {
