@@ -33,7 +33,7 @@ async function startServer(args: string[], env: NodeJS.ProcessEnv = process.env)
   });
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report: RunReport }> {
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report: RunReport; events: string }> {
   const out = mkdtempSync(join(work, 'out-'));
   const child = spawn(process.execPath, [BIN, ...args, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d) => process.env.EMBEDGATE_TEST_DEBUG && process.stderr.write(d));
@@ -45,7 +45,8 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     child.on('close', (code) => {
       const dir = readdirSync(out)[0];
       const report = dir === undefined ? undefined : (JSON.parse(readFileSync(join(out, dir, 'report.json'), 'utf8')) as RunReport);
-      resolve({ code, stdout, stderr, report: report! });
+      const events = dir === undefined ? '' : readFileSync(join(out, dir, 'events.jsonl'), 'utf8');
+      resolve({ code, stdout, stderr, report: report!, events });
     }),
   );
 }
@@ -93,7 +94,7 @@ afterAll(() => {
 
 describe('gate 3 against misbehaving servers', () => {
   it('fails on the latency check of the slow server and the leak check of the leaking one', async () => {
-    const { code, stdout, stderr, report } = await run(['run', join(work, 'gate-3.yaml')]);
+    const { code, stdout, stderr, report, events } = await run(['run', join(work, 'gate-3.yaml')]);
     expect(code, stdout + stderr).toBe(1);
     expect(report, stderr).toBeDefined();
     expect(report.verdict).toBe('fail');
@@ -130,5 +131,13 @@ describe('gate 3 against misbehaving servers', () => {
 
     // The same server without the leak passes.
     expect(suite('memory-tidy').outcome, JSON.stringify(suite('memory-tidy').details)).toBe('pass');
+
+    // Every memory sample is in events.jsonl as it was taken: the leaky server's after-GC heap
+    // there rises, and the load suites' samples name their side.
+    const samples = events.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; suite?: string; name?: string; value?: number; attrs?: Record<string, unknown> }).filter((e) => e.type === 'sample');
+    const leakyHeap = samples.filter((e) => e.suite === 'memory-leaky' && e.name === 'memory.heap.after_gc').map((e) => e.value!);
+    expect(leakyHeap.length).toBeGreaterThan(5);
+    expect(leakyHeap.at(-1)!).toBeGreaterThan(leakyHeap[0]! + 1024 * 1024);
+    expect(samples.some((e) => e.suite === 'load-slow' && e.name === 'memory.rss' && e.attrs?.side === 'target')).toBe(true);
   }, 240_000);
 });

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { EmbeddingTarget } from '../targets/target.ts';
 import { GgufTarget } from '../targets/gguf/target.ts';
 import { HttpTarget } from '../targets/http/target.ts';
-import { MemorySampler } from '../probes/memory-sampler.ts';
+import { MemorySampler, type MemorySample } from '../probes/memory-sampler.ts';
 import { cgroupOomKills } from '../probes/oom.ts';
 import { pidListeningOn, processEnvironment } from '../probes/process-memory.ts';
 import { ServeProcess } from './serve-process.ts';
@@ -23,6 +23,8 @@ export interface SideOptions {
   onLog?: (line: string) => void;
   /** See ServeOptions.gcEveryMs. */
   gcEveryMs?: number;
+  /** Called with each memory sample of the side's processes. */
+  onSample?: (s: MemorySample) => void;
 }
 
 export interface Side {
@@ -94,7 +96,11 @@ export async function openSide(
   }
   if (side.rootPid !== undefined) {
     const root = side.rootPid;
-    side.sampler = new MemorySampler(() => [root], { intervalMs: opts.sampleIntervalMs, ...(side.heapProbeDir ? { heapProbeDir: side.heapProbeDir } : {}) }).start();
+    side.sampler = new MemorySampler(() => [root], {
+      intervalMs: opts.sampleIntervalMs,
+      ...(side.heapProbeDir ? { heapProbeDir: side.heapProbeDir } : {}),
+      ...(opts.onSample ? { onSample: opts.onSample } : {}),
+    }).start();
   }
   return side;
 }

@@ -67,7 +67,7 @@ export class MemorySampler {
   constructor(
     /** Root pids; their descendants are included at each sample. */
     private readonly roots: () => number[],
-    private readonly opts: { intervalMs?: number; heapProbeDir?: string } = {},
+    private readonly opts: { intervalMs?: number; heapProbeDir?: string; onSample?: (s: MemorySample) => void } = {},
   ) {}
 
   start(): this {
@@ -124,6 +124,7 @@ export class MemorySampler {
       ...(afterGcComplete ? { heapAfterGc, anonAfterGc } : {}),
     };
     this.samples.push(s);
+    this.opts.onSample?.(s);
     this.peak = {
       rss: Math.max(this.peak.rss, rss),
       anon: Math.max(this.peak.anon, anon),

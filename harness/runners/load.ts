@@ -9,6 +9,7 @@ import { buildBodies, loadCorpusTexts, type Bodies } from '../load/bodies.ts';
 import { errorTotal, OPEN_MODEL_WAVES, runPhase, type PhaseResult } from '../load/phase.ts';
 import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
 import { LatencyHistogram } from '../metrics/latency.ts';
+import { emitMemorySamples } from '../probes/memory-events.ts';
 import { coresBetween, treeCpuSeconds } from '../probes/process-cpu.ts';
 import type { Metrics, Unit } from '../result.ts';
 import type { RunnerContext, RunnerOutput } from './runner.ts';
@@ -83,6 +84,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       if (!target) continue;
       const side = await openSide(role, target, p.server ?? {}, {
         sampleIntervalMs: Math.min(1000, ms(p.sampleInterval, 500)),
+        onSample: emitMemorySamples(emit, plan.name, { side: role, target: target.describe().ref }),
         onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${target.describe().ref}: ${line}` }),
       });
       const info = target.info();

@@ -10,6 +10,7 @@ import { buildBodies, loadCorpusTexts } from '../load/bodies.ts';
 import { heapProbeEnv } from '../load/serve-process.ts';
 import { closeSide, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
 import { formatBytes } from '../format.ts';
+import { emitMemorySamples } from '../probes/memory-events.ts';
 import { judgeLeak, type LeakVerdict } from '../metrics/regression.ts';
 import { analyseSnapshots, type Retainer } from '../probes/heap-snapshot.ts';
 import { MemorySampler, readHeapReport, type MemoryPeaks, type MemorySample } from '../probes/memory-sampler.ts';
@@ -180,7 +181,11 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
     try {
       if (driver.pids().length === 0) throw new Error(`memory suite ${plan.name}: the ${mode} target's process cannot be found on this machine, so its memory cannot be sampled`);
       const counter = { done: 0, errors: 0 };
-      const sampler = new MemorySampler(driver.pids, { intervalMs, ...(driver.heapProbeDir ? { heapProbeDir: driver.heapProbeDir } : {}) });
+      const sampler = new MemorySampler(driver.pids, {
+        intervalMs,
+        ...(driver.heapProbeDir ? { heapProbeDir: driver.heapProbeDir } : {}),
+        onSample: emitMemorySamples(emit, plan.name, { mode }),
+      });
       sampler.progress = () => counter.done;
       sampler.start();
       await drive(driver, 0, warmup, concurrency, signal, counter);
