@@ -41,11 +41,28 @@ async function closedLoop(target: GgufTarget, texts: readonly string[], start: n
   return { rps: (done * 1000) / (performance.now() - started), done };
 }
 
-export async function measureCeiling(target: GgufTarget, texts: readonly string[], opts: { durationMs: number; warmup?: number; signal?: AbortSignal }): Promise<CeilingResult> {
-  for (let i = 0; i < (opts.warmup ?? 16); i++) await target.embed([texts[i % texts.length]!]);
+export interface CeilingOptions {
+  durationMs: number;
+  warmup?: number;
+  signal?: AbortSignal;
+  /** Where in `texts` the warm-up, sequential and search runs start. Default 0. */
+  searchFrom?: number;
+  /**
+   * Where the reported figure's run starts: give it the closed phase's first text, so the server
+   * and the ceiling are measured on the same texts (a window of a few hundred texts differs from
+   * the next in mean length by a few per cent, as much as the check's margin). Default: after the search.
+   */
+  confirmFrom?: number;
+  /** How long the reported figure's run lasts; give it the closed phase's length. Default durationMs. */
+  confirmMs?: number;
+}
+
+export async function measureCeiling(target: GgufTarget, texts: readonly string[], opts: CeilingOptions): Promise<CeilingResult> {
+  const from = opts.searchFrom ?? 0;
+  for (let i = 0; i < (opts.warmup ?? 16); i++) await target.embed([texts[(from + i) % texts.length]!]);
   const contexts = target.facts.contexts;
-  const seq = await closedLoop(target, texts, 0, 1, 1, opts.durationMs, opts.signal);
-  let next = seq.done;
+  const seq = await closedLoop(target, texts, from, 1, 1, opts.durationMs, opts.signal);
+  let next = from + seq.done;
   const tried: CeilingResult['tried'] = [];
   for (const [concurrency, batch] of [[Math.max(8, 4 * contexts), 1], [2, contexts], [2, 2 * contexts]] as const) {
     const r = await closedLoop(target, texts, next, concurrency, batch, opts.durationMs, opts.signal);
@@ -55,7 +72,6 @@ export async function measureCeiling(target: GgufTarget, texts: readonly string[
   const best = tried.reduce((a, b) => (b.rps > a.rps ? b : a));
   // The best of several noisy measurements is biased upwards (the winner's curse): pick the way of
   // calling from them, then measure it again for the figure the ceiling reports.
-  const confirm = await closedLoop(target, texts, next, best.concurrency, best.batch, opts.durationMs, opts.signal);
-  next += confirm.done;
-  return { sequentialRps: seq.rps, ceilingRps: confirm.rps, selectedRps: best.rps, concurrency: best.concurrency, batch: best.batch, tried, contexts, threads: target.facts.threads, embeddings: next };
+  const confirm = await closedLoop(target, texts, opts.confirmFrom ?? next, best.concurrency, best.batch, opts.confirmMs ?? opts.durationMs, opts.signal);
+  return { sequentialRps: seq.rps, ceilingRps: confirm.rps, selectedRps: best.rps, concurrency: best.concurrency, batch: best.batch, tried, contexts, threads: target.facts.threads, embeddings: next - from + confirm.done };
 }

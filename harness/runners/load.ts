@@ -53,6 +53,13 @@ interface SideRun {
   answeredInMeasuredPhases: number;
 }
 
+/**
+ * Bodies reserved for each closed round: round r sends bodies from r × CLOSED_RANGE, and the
+ * in-process ceiling of that round is measured from the same texts, so the check compares the
+ * server and the ceiling on the same work. Other phases draw from after the reserved ranges.
+ */
+const CLOSED_RANGE = 2048;
+
 const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) ?? fallback));
 const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
@@ -98,7 +105,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         seed: ctx.seed,
       });
       const texts = bodies.inputs;
-      sides.push({ side, bodies, texts, next: 0, phases: new Map(), recoveries: [], ceilings: [], answeredInMeasuredPhases: 0 });
+      sides.push({ side, bodies, texts, next: rounds * CLOSED_RANGE, phases: new Map(), recoveries: [], ceilings: [], answeredInMeasuredPhases: 0 });
       log(`${side.label}: ${side.serve ? `embedgate serve at ${side.url}, cold start ${(side.serve.coldStartMs / 1000).toFixed(1)} s` : side.url}${side.memoryUnavailable ? `; ${side.memoryUnavailable}` : ''}`);
     }
 
@@ -106,7 +113,6 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     let step = 0;
     const progress = (phase: string) => emit({ type: 'progress', suite: plan.name, phase, done: ++step, total: steps });
     const record = (run: SideRun, r: PhaseResult) => {
-      run.next = r.nextIndex;
       if (r.name !== 'overload') run.answeredInMeasuredPhases += r.ok;
       const list = run.phases.get(r.name) ?? [];
       list.push(r);
@@ -120,7 +126,8 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         r.generator.saturated ? 'warn' : 'info',
       );
     };
-    const phase = async (run: SideRun, name: string, conns: number, durationMs: number, rate?: number) => {
+    /** `from`: a fixed first body (closed rounds); otherwise the phase continues where the last one stopped. */
+    const phase = async (run: SideRun, name: string, conns: number, durationMs: number, rate?: number, from?: number) => {
       const root = run.side.rootPid;
       const cpuBefore = root === undefined ? undefined : treeCpuSeconds(root);
       const cpuStarted = performance.now();
@@ -128,7 +135,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         name,
         url: run.side.url,
         bodies: run.bodies.bodies,
-        startIndex: run.next,
+        startIndex: from ?? run.next,
         connections: conns,
         durationMs,
         ...(rate !== undefined ? { rate } : {}),
@@ -136,7 +143,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         signal,
         saturationCores,
       });
-      run.next = result.nextIndex;
+      if (from === undefined) run.next = result.nextIndex;
       if (root !== undefined && cpuBefore) {
         const byPid = coresBetween(cpuBefore, treeCpuSeconds(root), (performance.now() - cpuStarted) / 1000);
         result.targetCpu = Object.fromEntries(Object.entries(byPid).map(([pid, cores]) => [Number(pid) === root ? 'server' : run.side.serve ? 'worker' : pid, cores]));
@@ -151,7 +158,8 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       for (let round = 0; round < rounds && !signal.aborted; round++) {
         for (const run of sides) {
           if (!run.side.gguf) continue;
-          const c = await measureCeiling(run.side.gguf, run.texts, { durationMs: ceilingMs, signal });
+          const perRequest = p.inputsPerRequest ?? 1;
+          const c = await measureCeiling(run.side.gguf, run.texts, { durationMs: ceilingMs, signal, searchFrom: run.next * perRequest, confirmFrom: round * CLOSED_RANGE * perRequest, confirmMs: duration });
           run.ceilings.push(c);
           log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s), ${c.selectedRps.toFixed(1)}/s when chosen, measured again)`);
         }
@@ -172,7 +180,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         for (const run of sides) {
           if (signal.aborted) break;
           if (name === 'sequential') record(run, await phase(run, name, 1, duration));
-          else if (name === 'closed') record(run, await phase(run, name, connections, duration));
+          else if (name === 'closed') record(run, await phase(run, name, connections, duration, undefined, round * CLOSED_RANGE));
           else if (name === 'open') {
             const capacity = capacityOf(run);
             const rate = p.open?.rate ?? (capacity !== undefined ? Math.max(1, (p.open?.share ?? 0.7) * capacity) : undefined);
@@ -236,7 +244,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
           ),
           cache: p.server?.cacheMb === 0 ? 'off' : 'on',
         },
-        settings: { phases, rounds, connections, durationMs: duration, warmupMs: warmup, requestTimeoutMs: timeoutMs, saturationCores },
+        settings: { phases, rounds, connections, durationMs: duration, warmupMs: warmup, requestTimeoutMs: timeoutMs, saturationCores, closedRoundBodies: `round r sends bodies from r × ${CLOSED_RANGE}; the ceiling's figure for round r is measured on the same texts` },
         openModel: `autocannon overallRate, started in ${OPEN_MODEL_WAVES} waves 1/${OPEN_MODEL_WAVES} s apart: autocannon refills every connection’s per-second budget on one shared tick, which alone would send the whole second’s requests as one burst; the waves spread arrivals over the second. Latency is corrected for coordinated omission with HdrHistogram’s expected-interval method at the per-connection interval (autocannon’s own correction uses 1/rate in the wrong unit).`,
         target: target.details,
         ...(compare ? { compare: compare.details } : {}),
