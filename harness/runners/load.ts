@@ -56,7 +56,9 @@ interface SideRun {
 /**
  * Bodies reserved for each closed round: round r sends bodies from r × CLOSED_RANGE, and the
  * in-process ceiling of that round is measured from the same texts, so the check compares the
- * server and the ceiling on the same work. Other phases draw from after the reserved ranges.
+ * server and the ceiling on the same work. Other phases draw from after the reserved ranges. A
+ * closed phase that sends more than this runs into the next round's texts, which matters only with
+ * the cache on (the repeat warning below says when texts repeated).
  */
 const CLOSED_RANGE = 2048;
 
@@ -96,7 +98,8 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       });
       const info = target.info();
       const bodies = buildBodies(corpus.items, {
-        count: 8192,
+        // The closed rounds' reserved ranges, then 8192 for the other phases.
+        count: rounds * CLOSED_RANGE + 8192,
         repeatShare: p.repeatShare ?? 0.2,
         inputsPerRequest: p.inputsPerRequest ?? 1,
         model: side.modelId,
@@ -239,7 +242,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
           ...Object.fromEntries(
             sides.map((s) => [
               s.side.role,
-              { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest: p.inputsPerRequest ?? 1, prepared: s.bodies.bodies.length, sent: s.next, distinctTexts: s.bodies.distinctTexts },
+              { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest: p.inputsPerRequest ?? 1, prepared: s.bodies.bodies.length, distinctTexts: s.bodies.distinctTexts },
             ]),
           ),
           cache: p.server?.cacheMb === 0 ? 'off' : 'on',

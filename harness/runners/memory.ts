@@ -198,15 +198,15 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
       const leaks: Record<string, LeakVerdict> = {};
       const afterGc = afterGcPoints(measured);
       const fitted: ModeResult['series'] = {};
+      const clean = afterGc.length >= 5 && new Set(afterGc.map((s) => s.x)).size >= 3;
       for (const series of ['anon', 'heap'] as const) {
-        const clean = afterGc.length >= 5 && new Set(afterGc.map((s) => s.x)).size >= 3;
         const points = clean
           ? afterGc.map((s) => ({ x: s.x, y: series === 'anon' ? s.anonAfterGc! : s.heapAfterGc! }))
           : measured.flatMap((s) => (s[series] === undefined ? [] : [{ x: s.x, y: s[series] }]));
         if (points.length < 5 || new Set(points.map((s) => s.x)).size < 3) continue;
         leaks[series] = judgeLeak(points.map((s) => s.x), points.map((s) => s.y), allowed, confidence);
         fitted[series] = { basis: clean ? 'after forced GC' : 'raw samples', x: points.map((s) => s.x), y: points.map((s) => Math.round(s.y)) };
-        const how = clean ? `${points.length} measurements after a forced full GC` : `${points.length} samples, no forced GC (the target runs no heap probe): garbage counts`;
+        const how = clean ? `${points.length} measurements after a forced full GC` : `${points.length} raw samples, garbage included: too few measurements after a forced GC (a target without the heap probe has none)`;
         log(`${mode} ${series}: ${leaks[series]!.reason} (${how})`, leaks[series]!.suspected ? 'warn' : 'info');
       }
       const result: ModeResult = {
