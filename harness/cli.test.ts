@@ -176,7 +176,7 @@ describe('embedgate run', () => {
 });
 
 describe('embedgate gate', () => {
-  // Running gate 3 takes minutes (load phases on both models); harness/load/gate3.test.ts runs a
+  // Running gate 3 takes minutes (load phases on both models); harness/kinds/load/gate3.test.ts runs a
   // gate of the same kinds against small servers and checks the missing fault kind is named.
   it('gate 3 loads: its load, overload and memory suites are valid', async () => {
     const run = await embedgate(['check', join(ROOT, 'suites', 'gate-3.yaml')]);

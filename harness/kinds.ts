@@ -1,10 +1,10 @@
 // Every suite kind the harness knows: the metrics it produces (so checks are validated at load
 // time) and the schema of its parameter block. A kind that is planned but has no runner yet is
 // listed with implemented: false; a gate that needs it ends inconclusive, never pass.
-import { CEILING_METRICS, LOAD_METRICS, LOAD_PARAMS_SCHEMA, MEMORY_METRICS, MEMORY_PARAMS_SCHEMA } from './load/schema.ts';
+import { CEILING_METRICS, LOAD_METRICS, LOAD_PARAMS_SCHEMA, MEMORY_METRICS, MEMORY_PARAMS_SCHEMA } from './kinds/load/schema.ts';
 import type { Unit } from './result.ts';
-import { checkSwarmParams } from './targets/swarm/check-params.ts';
-import { SWARM_METRICS, SWARM_PARAMS_SCHEMA } from './targets/swarm/schema.ts';
+import { checkSwarmParams } from './kinds/swarm/check-params.ts';
+import { SWARM_METRICS, SWARM_PARAMS_SCHEMA } from './kinds/swarm/schema.ts';
 
 export interface MetricSpec {
   unit: Unit;

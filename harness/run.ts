@@ -19,8 +19,8 @@ import {
   type SuiteResult,
   type TargetDescription,
 } from './result.ts';
-import { RUNNERS } from './runners/registry.ts';
-import type { RunnerOutput } from './runners/runner.ts';
+import { RUNNERS } from './kinds/runners.ts';
+import type { RunnerOutput } from './kinds/runner.ts';
 import type { TargetPool } from './targets/open.ts';
 import type { EmbeddingTarget } from './targets/target.ts';
 import { isSimulationOnly, SimulationOnlyTarget } from './targets/swarm/target.ts';

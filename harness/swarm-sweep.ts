@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { replayCommand } from './runners/swarm.ts';
+import { replayCommand } from './kinds/swarm/runner.ts';
 import { resolveSwarmPlan, SwarmConfigError, type Scenario } from './targets/swarm/params.ts';
 import { runSwarm } from './targets/swarm/simulation.ts';
 import { measureRun } from './targets/swarm/summary.ts';

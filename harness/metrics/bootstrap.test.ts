@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../random.ts';
-import { nonInferiorityUndecided } from '../runners/retrieval.ts';
+import { nonInferiorityUndecided } from '../kinds/retrieval/runner.ts';
 import { pairedBootstrap } from './bootstrap.ts';
 
 /** Per-query scores in [0, 1] like nDCG: many zeros and ones, some in between. */

@@ -4,7 +4,7 @@
 import { formatBytes } from '../format.ts';
 import { escapeHtml } from './html-escape.ts';
 
-/** The memory suite's row for one fitted series (runners/memory.ts, leakSeries). */
+/** The memory suite's row for one fitted series (kinds/memory/runner.ts, leakSeries). */
 export interface LeakSeriesRow {
   mode: string;
   series: string;

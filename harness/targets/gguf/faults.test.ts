@@ -133,7 +133,7 @@ describe('no orphan workers', () => {
 
 describe('process isolation', () => {
   it('only worker.ts imports node-llama-cpp: the harness never loads the native addon', () => {
-    const dir = fileURLToPath(new URL('.', import.meta.url));
+    const dir = fileURLToPath(new URL('./', import.meta.url));
     const importers = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .filter((f) => /from ['"]node-llama-cpp/.test(readFileSync(`${dir}/${f}`, 'utf8')));

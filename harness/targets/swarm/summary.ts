@@ -3,7 +3,7 @@
 import type { Metrics } from '../../result.ts';
 import { workerFailures } from './invariants.ts';
 import type { RunResult } from './simulation.ts';
-import { SWARM_METRICS } from './schema.ts';
+import { SWARM_METRICS } from '../../kinds/swarm/schema.ts';
 import { formatVirtualTime } from './trace.ts';
 
 export interface RunMeasures {

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../result.ts';
-import { heapProbeEnv } from './serve-process.ts';
+import type { RunReport } from '../../result.ts';
+import { heapProbeEnv } from '../../http-client/serve-process.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER = fileURLToPath(new URL('./testing/misbehaving-server.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const SERVER = fileURLToPath(new URL('../../http-client/testing/misbehaving-server.ts', import.meta.url));
 const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 
 const children: ChildProcess[] = [];

@@ -7,18 +7,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedModel } from '../plan.ts';
-import { ensureFixtureModels } from '../gguf/fixtures/ensure.ts';
-import type { RunReport } from '../result.ts';
-import { openGgufTarget, type GgufTarget } from '../targets/gguf/target.ts';
-import { checkInvariants } from '../targets/swarm/invariants.ts';
-import { resolveSwarmConfig } from '../targets/swarm/params.ts';
-import { ReembedWork, loadCorpus } from '../targets/swarm/reembed.ts';
-import { runSwarmAsync } from '../targets/swarm/simulation.ts';
-import { emptyRecord } from '../targets/swarm/record.ts';
-import { EmbeddingStore } from '../targets/swarm/store.ts';
+import type { ResolvedModel } from '../../plan.ts';
+import { ensureFixtureModels } from '../../gguf/fixtures/ensure.ts';
+import type { RunReport } from '../../result.ts';
+import { openGgufTarget, type GgufTarget } from '../../targets/gguf/target.ts';
+import { checkInvariants } from '../../targets/swarm/invariants.ts';
+import { resolveSwarmConfig } from '../../targets/swarm/params.ts';
+import { ReembedWork, loadCorpus } from '../../targets/swarm/reembed.ts';
+import { runSwarmAsync } from '../../targets/swarm/simulation.ts';
+import { emptyRecord } from '../../targets/swarm/record.ts';
+import { EmbeddingStore } from '../../targets/swarm/store.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 
 function embedgate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report?: RunReport }> {

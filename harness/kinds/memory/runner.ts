@@ -5,19 +5,19 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseDuration } from '../config/duration.ts';
-import { buildBodies, loadCorpusTexts } from '../load/bodies.ts';
-import { heapProbeEnv } from '../load/serve-process.ts';
-import { closeSide, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
-import { formatBytes } from '../format.ts';
-import { emitMemorySamples } from '../probes/memory-events.ts';
-import { judgeLeak, type LeakVerdict } from '../metrics/regression.ts';
-import { analyseSnapshots, type Retainer } from '../probes/heap-snapshot.ts';
-import { MemorySampler, readHeapReport, type MemoryPeaks, type MemorySample } from '../probes/memory-sampler.ts';
-import { processTree } from '../probes/process-memory.ts';
-import type { Metrics, Unit } from '../result.ts';
-import { GgufTarget, openGgufTarget } from '../targets/gguf/target.ts';
-import type { RunnerContext, RunnerOutput } from './runner.ts';
+import { parseDuration } from '../../config/duration.ts';
+import { buildBodies, loadCorpusTexts } from '../../http-client/bodies.ts';
+import { heapProbeEnv } from '../../http-client/serve-process.ts';
+import { closeSide, oomEvidence, openSide, type ServerParams, type Side } from '../../http-client/side.ts';
+import { formatBytes } from '../../format.ts';
+import { emitMemorySamples } from '../../probes/memory-events.ts';
+import { judgeLeak, type LeakVerdict } from '../../metrics/regression.ts';
+import { analyseSnapshots, type Retainer } from '../../probes/heap-snapshot.ts';
+import { MemorySampler, readHeapReport, type MemoryPeaks, type MemorySample } from '../../probes/memory-sampler.ts';
+import { processTree } from '../../probes/process-memory.ts';
+import type { Metrics, Unit } from '../../result.ts';
+import { GgufTarget, openGgufTarget } from '../../targets/gguf/target.ts';
+import type { RunnerContext, RunnerOutput } from '../runner.ts';
 
 interface MemoryParams {
   modes?: ('inprocess' | 'http')[];

@@ -2,7 +2,7 @@
 // and memory suites: each request waits `delayMs` in one of `lanes` lanes (a slow model with few
 // contexts), and may retain `leakKb` of JavaScript objects forever (a leak in the heap and in
 // anonymous RSS). A bounded queue answers 503 + Retry-After. Run it as a script:
-//   node --import tsx harness/load/testing/misbehaving-server.ts --delay-ms 20 --lanes 1 --leak-kb 0
+//   node --import tsx harness/http-client/testing/misbehaving-server.ts --delay-ms 20 --lanes 1 --leak-kb 0
 // It prints `listening on http://127.0.0.1:PORT` on stdout once it accepts connections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

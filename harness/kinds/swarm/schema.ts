@@ -1,8 +1,8 @@
 // The suite kind `swarm`: its metrics (checks are validated against them at load time) and the
 // JSON Schema of the `swarm:` block. harness/kinds.ts registers both.
 import type { MetricCatalog } from '../../kinds.ts';
-import { SWARM_DURATION_PATTERN as DURATION_PATTERN } from './duration.ts';
-import { FAULT_TYPES } from './faults.ts';
+import { SWARM_DURATION_PATTERN as DURATION_PATTERN } from '../../targets/swarm/duration.ts';
+import { FAULT_TYPES } from '../../targets/swarm/faults.ts';
 
 const duration = (description: string) => ({ type: 'string', pattern: DURATION_PATTERN, description });
 const fraction = (description: string) => ({ type: 'number', minimum: 0, maximum: 1, description });

@@ -3,16 +3,16 @@
 // run A B A B with the compare target so pair ratios compare numbers taken under the same
 // conditions. Beside it, the in-process ceiling of the same model says what the machine allows.
 import { dirname, resolve } from 'node:path';
-import { parseDuration } from '../config/duration.ts';
-import { measureCeiling, type CeilingResult } from '../load/ceiling.ts';
-import { buildBodies, loadCorpusTexts, type Bodies } from '../load/bodies.ts';
-import { errorTotal, OPEN_MODEL_WAVES, runPhase, type PhaseResult } from '../load/phase.ts';
-import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../load/side.ts';
-import { LatencyHistogram } from '../metrics/latency.ts';
-import { emitMemorySamples } from '../probes/memory-events.ts';
-import { coresBetween, treeCpuSeconds } from '../probes/process-cpu.ts';
-import type { Metrics, Unit } from '../result.ts';
-import type { RunnerContext, RunnerOutput } from './runner.ts';
+import { parseDuration } from '../../config/duration.ts';
+import { measureCeiling, type CeilingResult } from '../../targets/gguf/ceiling.ts';
+import { buildBodies, loadCorpusTexts, type Bodies } from '../../http-client/bodies.ts';
+import { errorTotal, OPEN_MODEL_WAVES, runPhase, type PhaseResult } from '../../http-client/phase.ts';
+import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../../http-client/side.ts';
+import { LatencyHistogram } from '../../metrics/latency.ts';
+import { emitMemorySamples } from '../../probes/memory-events.ts';
+import { coresBetween, treeCpuSeconds } from '../../probes/process-cpu.ts';
+import type { Metrics, Unit } from '../../result.ts';
+import type { RunnerContext, RunnerOutput } from '../runner.ts';
 
 type Phase = 'sequential' | 'closed' | 'open' | 'overload';
 

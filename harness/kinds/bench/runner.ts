@@ -2,13 +2,13 @@
 // histograms, so reports lead with percentiles; throughput is derived from mean latency.
 import { dirname, resolve } from 'node:path';
 import { Bench } from 'tinybench';
-import { parseDuration } from '../config/duration.ts';
-import { LatencyHistogram } from '../metrics/latency.ts';
-import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../metrics/vector-hygiene.ts';
-import type { Metrics } from '../result.ts';
-import type { EmbeddingTarget } from '../targets/target.ts';
-import { loadTexts, withPrefix } from '../texts.ts';
-import type { Runner, RunnerContext } from './runner.ts';
+import { parseDuration } from '../../config/duration.ts';
+import { LatencyHistogram } from '../../metrics/latency.ts';
+import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../../metrics/vector-hygiene.ts';
+import type { Metrics } from '../../result.ts';
+import type { EmbeddingTarget } from '../../targets/target.ts';
+import { loadTexts, withPrefix } from '../../texts.ts';
+import type { Runner, RunnerContext } from '../runner.ts';
 
 interface BenchParams {
   batchSize?: number;

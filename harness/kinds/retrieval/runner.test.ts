@@ -2,15 +2,15 @@
 // number is known: a bag-of-words embedder that retrieves, and broken ones that do not.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { readBeirDataset } from '../datasets/beir.ts';
-import { lexicalTokens } from '../metrics/bm25.ts';
-import { hashString, Prng } from '../random.ts';
-import type { SuitePlan } from '../plan.ts';
-import type { ModelInfo } from '../result.ts';
-import type { EmbeddingTarget } from '../targets/target.ts';
-import { runRetrieval, subsetDataset } from './retrieval.ts';
+import { readBeirDataset } from '../../datasets/beir.ts';
+import { lexicalTokens } from '../../metrics/bm25.ts';
+import { hashString, Prng } from '../../random.ts';
+import type { SuitePlan } from '../../plan.ts';
+import type { ModelInfo } from '../../result.ts';
+import type { EmbeddingTarget } from '../../targets/target.ts';
+import { runRetrieval, subsetDataset } from './runner.ts';
 
-const TINY = fileURLToPath(new URL('../../fixtures/datasets/tiny-code/', import.meta.url));
+const TINY = fileURLToPath(new URL('../../../fixtures/datasets/tiny-code/', import.meta.url));
 const DIMS = 64;
 
 function fakeTarget(name: string, vector: (text: string) => Float32Array): EmbeddingTarget & { calls: number } {

@@ -5,7 +5,7 @@
 // the best of them once more for its figure.
 // On 2 cores a pool gives about 2x sequential, never more: that ratio is measured, not assumed.
 import { performance } from 'node:perf_hooks';
-import type { GgufTarget } from '../targets/gguf/target.ts';
+import type { GgufTarget } from './target.ts';
 
 export interface CeilingResult {
   sequentialRps: number;

@@ -4,17 +4,17 @@
 // a seeded paired bootstrap gives the interval of the difference. BM25 and a random ranking on the
 // same data sit beside them as anchors, so a reader can tell "good" from "works at all".
 import { dirname, resolve } from 'node:path';
-import { readBeirDataset, type BeirDataset } from '../datasets/beir.ts';
-import { ensureTsApiDataset, readDatasetManifest } from '../datasets/ts-api.ts';
-import { Bm25Index } from '../metrics/bm25.ts';
-import { pairedBootstrap, type PairedBootstrap } from '../metrics/bootstrap.ts';
-import { meanScores, RANKING_DEPTH, RANKING_METRICS, scoreRanking, topK, type QueryScores, type RankingMetric } from '../metrics/ranking.ts';
-import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../metrics/vector-hygiene.ts';
-import { Prng } from '../random.ts';
-import { HARNESS_VERSION } from '../provenance.ts';
-import type { Metrics } from '../result.ts';
-import type { EmbeddingTarget } from '../targets/target.ts';
-import type { Runner, RunnerContext } from './runner.ts';
+import { readBeirDataset, type BeirDataset } from '../../datasets/beir.ts';
+import { ensureTsApiDataset, readDatasetManifest } from '../../datasets/ts-api.ts';
+import { Bm25Index } from '../../metrics/bm25.ts';
+import { pairedBootstrap, type PairedBootstrap } from '../../metrics/bootstrap.ts';
+import { meanScores, RANKING_DEPTH, RANKING_METRICS, scoreRanking, topK, type QueryScores, type RankingMetric } from '../../metrics/ranking.ts';
+import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../../metrics/vector-hygiene.ts';
+import { Prng } from '../../random.ts';
+import { HARNESS_VERSION } from '../../provenance.ts';
+import type { Metrics } from '../../result.ts';
+import type { EmbeddingTarget } from '../../targets/target.ts';
+import type { Runner, RunnerContext } from '../runner.ts';
 
 export interface RetrievalParams {
   /** "ts-api" (default, built on first use) or a BEIR folder relative to the suite file. */

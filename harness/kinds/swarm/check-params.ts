@@ -2,7 +2,7 @@
 // so a DAG cycle, an unknown agent or a byzantine weight over the tolerance is a configuration
 // error (exit 2) with its position in the file, not a failed run.
 import { dirname } from 'node:path';
-import { resolveSwarmPlan, SwarmConfigError } from './params.ts';
+import { resolveSwarmPlan, SwarmConfigError } from '../../targets/swarm/params.ts';
 
 /** "scenarios[1].faults[0]" → ["scenarios", 1, "faults", 0] */
 export function pathSegments(path: string): (string | number)[] {

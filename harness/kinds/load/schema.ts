@@ -1,8 +1,8 @@
 // The suite kinds `load` and `memory`: their metrics (checks are validated against them at load
 // time), the `ceiling.` scope's metrics, and the JSON Schema of the `load:` and `memory:` blocks.
 // harness/kinds.ts registers them.
-import type { MetricCatalog } from '../kinds.ts';
-import type { Unit } from '../result.ts';
+import type { MetricCatalog } from '../../kinds.ts';
+import type { Unit } from '../../result.ts';
 
 // Same as kinds.ts DURATION_PATTERN; not imported, kinds.ts imports this file.
 const DURATION = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';

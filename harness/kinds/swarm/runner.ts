@@ -4,14 +4,14 @@
 // `target: { swarm: simulated }` they do simulated work.
 import { dirname, relative } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { SwarmConfig } from '../targets/swarm/config.ts';
-import { resolveSwarmPlan } from '../targets/swarm/params.ts';
-import { loadCorpus, ReembedWork } from '../targets/swarm/reembed.ts';
-import { runSwarm, runSwarmAsync, type RunResult } from '../targets/swarm/simulation.ts';
-import { aggregate, expectationMiss, measureRun, traceSummary, type Judged } from '../targets/swarm/summary.ts';
-import { isSimulationOnly } from '../targets/swarm/target.ts';
-import type { EmbeddingTarget } from '../targets/target.ts';
-import type { Runner } from './runner.ts';
+import type { SwarmConfig } from '../../targets/swarm/config.ts';
+import { resolveSwarmPlan } from '../../targets/swarm/params.ts';
+import { loadCorpus, ReembedWork } from '../../targets/swarm/reembed.ts';
+import { runSwarm, runSwarmAsync, type RunResult } from '../../targets/swarm/simulation.ts';
+import { aggregate, expectationMiss, measureRun, traceSummary, type Judged } from '../../targets/swarm/summary.ts';
+import { isSimulationOnly } from '../../targets/swarm/target.ts';
+import type { EmbeddingTarget } from '../../targets/target.ts';
+import type { Runner } from '../runner.ts';
 
 /** The one-line command that replays a run exactly. */
 export function replayCommand(file: string | undefined, scenario: string | undefined, seed: number): string {

@@ -1,12 +1,12 @@
 // Fidelity: embed the texts a golden file was recorded from and compare vector by vector.
 // Refuses golden vectors recorded for another model: that would measure the wrong thing.
 import { dirname, resolve } from 'node:path';
-import { readGolden, sha256Text } from '../golden.ts';
-import { cosine, normalisedSquaredError } from '../metrics/vector-math.ts';
-import { mean, percentileOfSorted } from '../metrics/statistics.ts';
-import { emptyHygiene, finishHygiene, inspectVectors } from '../metrics/vector-hygiene.ts';
-import type { Metrics } from '../result.ts';
-import type { Runner } from './runner.ts';
+import { readGolden, sha256Text } from '../../golden.ts';
+import { cosine, normalisedSquaredError } from '../../metrics/vector-math.ts';
+import { mean, percentileOfSorted } from '../../metrics/statistics.ts';
+import { emptyHygiene, finishHygiene, inspectVectors } from '../../metrics/vector-hygiene.ts';
+import type { Metrics } from '../../result.ts';
+import type { Runner } from '../runner.ts';
 
 const BATCH = 16;
 
