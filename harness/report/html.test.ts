@@ -10,24 +10,19 @@ import type { RunReport } from '../result.ts';
 import { HTML_REPORT_FILE, createHtmlReporter, renderHtml } from './html.ts';
 import { erroredReport, failReport, inconclusiveReport, makeSuite } from './sample-reports.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+// EMBEDGATE_CHROMIUM points at another Chromium build (and lets you see the skip and CI paths).
+const CHROMIUM = process.env.EMBEDGATE_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOT = join(tmpdir(), 'embedgate-report.png');
+// CI installs Chromium (.ci/run), so there a missing browser is a failure; on a fresh machine the
+// browser tests are skipped with a warning, so that `npm test` passes after `npm install` alone.
+const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const MISSING = `${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y --no-install-recommends chromium\` (.ci/run does)`;
+if (!HAVE_CHROMIUM && !IN_CI) {
+  process.stderr.write(`\n*** SKIPPED: the report.html browser tests did not run. ${MISSING}. Under CI=true this is a failure. ***\n\n`);
+}
 
 let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y chromium\` (the CI script does)`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 /** Writes the report, opens it and returns the page with every URL it asked for. */
 async function open(report: RunReport) {
@@ -49,6 +44,23 @@ async function open(report: RunReport) {
 const HOSTILE = '<img src="http://evil.example/x.png"><script>window.pwned=1</script>';
 
 describe('report.html', () => {
+  it.runIf(!HAVE_CHROMIUM && IN_CI)('has Chromium to open the report in (CI=true)', () => {
+    throw new Error(MISSING);
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium${HAVE_CHROMIUM ? '' : ` (SKIPPED: ${CHROMIUM} is missing)`}`, () => {
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   it('shows the verdict, suite outcomes and latency charts, offline', async () => {
     const report = erroredReport();
     report.suites[0] = makeSuite({ name: `bench ${HOSTILE}`, outcome: 'fail', checks: failReport().suites[0]!.checks });
@@ -111,7 +123,9 @@ describe('report.html', () => {
     expect(await page.locator('summary', { hasText: 'leakSeries' }).count()).toBe(0);
     await context.close();
   }, 60_000);
+});
 
+describe('report.html as text', () => {
   it('is one self-contained file', () => {
     const html = renderHtml(failReport());
     expect(html).not.toMatch(/<(script|link|img|iframe)\b/i);
