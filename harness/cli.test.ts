@@ -173,6 +173,12 @@ describe('embedgate run', () => {
     expect(run.stderr).toMatch(/unknown-metric\.yaml:\d+:\d+/);
     expect(readdirSync(run.outRoot)).toHaveLength(0);
   });
+
+  it('exits 2 with file:line:col for an alias with no anchor, as for any other configuration error', async () => {
+    const run = await embedgate(['check', join(ROOT, 'fixtures', 'bad-suites', 'unresolved-alias.yaml')]);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('unresolved-alias.yaml:4:10: timeout: YAML alias *limit has no anchor &limit before it');
+  });
 });
 
 describe('embedgate gate', () => {

@@ -26,6 +26,10 @@ const EXPECTED: Record<string, [string, string, string][]> = {
   'unknown-model.yaml': [['3:17', 'target.gguf', "unknown model 'candidat' (did you mean 'candidate'?)"]],
   'duplicate-key.yaml': [['4:1', 'kind', "duplicate key 'kind': already set at line 2"]],
   'bare-number.yaml': [['5:27', 'checks[0]', 'write 50ms, not 50']],
+  'unresolved-alias.yaml': [['4:10', 'timeout', 'YAML alias *limit has no anchor &limit before it']],
+  'merge-key.yaml': [['6:3', 'bench.<<', 'YAML merge keys (<<) are not supported']],
+  'yaml-tag.yaml': [['4:10', 'timeout', 'YAML tag !duration is not supported']],
+  'alias-bomb.yaml': [['5:8', 'b[0]', 'YAML aliases: Excessive alias count']],
   'wrong-params-block.yaml': [['5:1', 'bench', "'bench' is the parameter block of kind bench, but this suite is of kind accuracy"]],
   'missing-model-file.yaml': [['3:17', 'target.gguf', 'fixtures/bad-suites/models/absent.gguf does not exist (from the suite\'s target']],
   'many-errors.yaml': [

@@ -2,7 +2,7 @@
 // models) can point at file:line:col. Also turns YAML's own errors into ConfigErrors.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair } from 'yaml';
 import type { ConfigError } from './errors.ts';
 
 export type PathSegment = string | number;
@@ -44,19 +44,73 @@ export function readYaml(file: string): ReadResult {
     return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: reason }] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // resolveKnownTags: false, so that YAML 1.1 tags (!!binary, !!set, !!timestamp) are reported
+  // like any other unknown tag instead of turning into Buffers, Sets and Dates no schema expects.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   const partial: YamlSource = { file, text, sha256: sha256(text), doc, lineCounter, data: undefined };
+  const at = (offset: number) => ({ file, ...lineCounter.linePos(offset), path: formatPath(pathAtOffset(doc, offset)) });
   const errors = doc.errors
     .filter((e) => e.code !== 'DUPLICATE_KEY')
-    .map((e): ConfigError => {
-      const { line, col } = lineCounter.linePos(e.pos[0]);
-      const path = formatPath(pathAtOffset(doc, e.pos[0]));
-      return { file, line, col, path, message: `YAML syntax error: ${firstLine(e.message)}`, expected: 'valid YAML' };
-    });
+    .map((e): ConfigError => ({ ...at(e.pos[0]), message: `YAML syntax error: ${firstLine(e.message)}`, expected: 'valid YAML' }));
+  errors.push(...nodeErrors(partial, at));
   if (errors.length > 0) return { ok: false, errors };
+  // An unknown tag leaves its value a plain string: reported, and the rest still checked.
+  errors.push(...doc.warnings.map((w): ConfigError => ({ ...at(w.pos[0]), message: warningMessage(w.message), expected: 'plain YAML values, without tags' })));
   errors.push(...dropDuplicateKeys(partial));
-  partial.data = doc.toJS({ maxAliasCount: 100 });
+  try {
+    partial.data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    // Every alias resolves and none is circular by now, so this is the expansion limit.
+    const first = firstAlias(doc);
+    return { ok: false, errors: [{ ...at(first?.range?.[0] ?? 0), message: `YAML aliases: ${(cause as Error).message}`, expected: `aliases that expand to at most ${MAX_ALIAS_COUNT} nodes` }] };
+  }
   return { ok: true, source: partial, errors };
+}
+
+/** How many nodes aliases may expand to, so that a "billion laughs" file cannot exhaust memory. */
+const MAX_ALIAS_COUNT = 100;
+
+type At = (offset: number) => Omit<ConfigError, 'message'>;
+
+/**
+ * What the parser accepts but toJS would throw on or silently change: an alias with no anchor
+ * before it, an alias inside the node it names, a `<<` merge key (YAML 1.1 only: here it would be
+ * a plain key), and a key that is a mapping or sequence (JavaScript would stringify it).
+ */
+function nodeErrors(source: YamlSource, at: At): ConfigError[] {
+  const errors: ConfigError[] = [];
+  visit(source.doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(source.doc);
+      const offset = alias.range?.[0] ?? 0;
+      if (target === undefined) {
+        errors.push({ ...at(offset), message: `YAML alias *${alias.source} has no anchor &${alias.source} before it`, expected: `an anchor &${alias.source} earlier in the file, or the value written out` });
+      } else if (path.includes(target)) {
+        errors.push({ ...at(offset), message: `YAML alias *${alias.source} sits inside the node it names, so it never ends`, expected: 'an alias outside its anchored node' });
+      }
+    },
+    Pair(_key, pair) {
+      const key = pair.key as Node | null;
+      const offset = key?.range?.[0] ?? 0;
+      if (isScalar(key) && key.value === '<<' && key.type === 'PLAIN') {
+        errors.push({ ...at(offset), message: 'YAML merge keys (<<) are not supported', expected: 'the merged keys written out' });
+      } else if (key !== null && !isScalar(key)) {
+        errors.push({ ...at(offset), message: 'a mapping key must be a plain value, not a mapping, sequence or alias', expected: 'a name such as `timeout`' });
+      }
+    },
+  });
+  return errors;
+}
+
+function warningMessage(message: string): string {
+  const tag = /^Unresolved tag: (\S+)/.exec(message)?.[1];
+  return tag ? `YAML tag ${tag.replace(/^tag:yaml\.org,2002:/, '!!')} is not supported` : `YAML: ${firstLine(message)}`;
+}
+
+function firstAlias(doc: Document.Parsed): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, { Alias: (_key, alias) => ((found = alias), visit.BREAK) });
+  return found;
 }
 
 /** Removes every repeated key of every mapping, keeping the first, and reports each one. */
