@@ -1,18 +1,34 @@
 // Typed events that flow one way: runners emit, the event log and reporters listen.
 // Every event is one line of events.jsonl, written as it happens.
-import type { RunReport, SuiteResult, TargetDescription } from './result.ts';
+import type { WindowCheckSpec } from './gates/windows.ts';
+import type { CheckStatus, Metrics, Provenance, RunReport, SuiteResult, TargetDescription } from './result.ts';
 
 interface EventBase {
   /** ISO time the event was emitted. */
   time: string;
 }
 
+/**
+ * Carries what `embedgate report` needs to rebuild a report when the run never reached run-end
+ * (SIGKILL, power loss): the gate and its needs, the planned suites and their window checks, and
+ * the provenance known at start (models are added from each suite's result).
+ */
 export interface RunStartEvent extends EventBase {
   type: 'run-start';
   runId: string;
   outDir: string;
-  gate?: { number: number; title: string };
-  suites: { name: string; kind: string; file: string }[];
+  gate?: { number: number; title: string; file?: string; needs?: string[] };
+  suites: PlannedSuiteSummary[];
+  provenance?: Provenance;
+}
+
+export interface PlannedSuiteSummary {
+  name: string;
+  kind: string;
+  file: string;
+  fileSha256?: string;
+  /** Checks over windows, with their rules, so a rebuilt report can judge them from window events. */
+  windowChecks?: WindowCheckSpec[];
 }
 
 export interface SuiteStartEvent extends EventBase {
@@ -41,6 +57,38 @@ export interface SampleEvent extends EventBase {
   attrs?: Record<string, string | number | boolean>;
 }
 
+/**
+ * One time slice of a suite, emitted by its runner as the slice closes (`ctx.window(…)`). The run
+ * loop numbers it, judges the suite's window checks on it at once and records their verdicts here.
+ */
+export interface WindowEvent extends EventBase {
+  type: 'window';
+  suite: string;
+  /** 1-based, in the order the windows of this side closed. */
+  index: number;
+  /** Milliseconds since the suite started. */
+  startMs: number;
+  endMs: number;
+  /** Whose slice: the suite's own target (default) or its compare target. Checks judge target windows only. */
+  side?: 'target' | 'baseline';
+  /** The runner's name for the slice, e.g. its phase. */
+  label?: string;
+  /** The slice's own counts, rates, latency percentiles and memory, named as in the kind's window catalog. */
+  metrics: Metrics;
+  /** The slice's latency as a compressed HDR histogram (LatencyHistogram.encode), so windows can be merged later. */
+  histogram?: string;
+  /** Verdicts of the suite's window checks on this window; set by the run loop, never by a runner. */
+  checks?: WindowCheckVerdict[];
+}
+
+export interface WindowCheckVerdict {
+  source: string;
+  status: CheckStatus;
+  detail: string;
+  left?: number;
+  right?: number;
+}
+
 export interface LogEvent extends EventBase {
   type: 'log';
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -63,6 +111,7 @@ export type HarnessEvent =
   | SuiteStartEvent
   | ProgressEvent
   | SampleEvent
+  | WindowEvent
   | LogEvent
   | SuiteEndEvent
   | RunEndEvent;

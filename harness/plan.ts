@@ -34,6 +34,20 @@ export interface PlannedCheck {
   position: SourcePosition;
   /** Added by the harness (a default check), not written in the suite. */
   implicit?: boolean;
+  /** Set for a check over windows: judged on each window as it closes, not once at the end. */
+  window?: WindowRule;
+}
+
+/** How a check over windows is judged (the mapping form of a check; see docs/checks.md). */
+export interface WindowRule {
+  /** Only the last N windows count for the final status; absent: every window counts. */
+  last?: number;
+  /** Fewer judged windows than this leaves the check inconclusive (default 1). */
+  minWindows: number;
+  /** A failing window stops the suite at once, and the suite fails. */
+  abortOnFail: boolean;
+  /** Windows that end before this many ms after the suite started never stop it (k6: delayAbortEval). */
+  abortGraceMs: number;
 }
 
 export interface SuitePlan {

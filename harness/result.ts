@@ -38,6 +38,25 @@ export interface CheckResult {
   position?: SourcePosition;
   /** A default check the harness added (e.g. vectors.invalid == 0), not one written in the suite. */
   implicit?: boolean;
+  /** For a check over windows: how many windows it saw and the first that failed. */
+  windows?: WindowEvidence;
+}
+
+/** What a check over windows saw, compact enough for every report. */
+export interface WindowEvidence {
+  /** Windows of the suite's own target that closed. */
+  closed: number;
+  /** Those that counted for the status: the last N, or all of them. */
+  counted: number;
+  /** Counted windows whose values could be computed. */
+  judged: number;
+  failed: number;
+  minWindows: number;
+  last?: number;
+  /** The first counted window that failed, with the values substituted. */
+  firstFailure?: { index: number; startMs: number; endMs: number; detail: string; left?: number; right?: number };
+  /** This check's failing window stopped the suite early. */
+  aborted?: boolean;
 }
 
 /** error: the suite could not run at all (model failed to load, target crashed). */
@@ -90,6 +109,8 @@ export interface SuiteResult {
   checks: CheckResult[];
   /** Kind-specific tables for the reports (bench rows, worst fidelity items, …). */
   details?: Record<string, unknown>;
+  /** Set when a check over windows with abortOnFail stopped the suite before its runner finished. */
+  stoppedEarly?: { check: string; window: number; atMs: number };
   startedAt: string;
   durationMs: number;
 }

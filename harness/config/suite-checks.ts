@@ -1,16 +1,18 @@
 // Turns a suite's `checks:` list into PlannedChecks: parse each one, type-check it against the
-// kind's metrics, and move every column from "inside the expression" to "inside the file".
-import type { SuiteKindSpec } from '../kinds.ts';
-import type { PlannedCheck } from '../plan.ts';
+// kind's metrics (a check over windows: its window metrics), and move every column from "inside
+// the expression" to "inside the file".
+import type { SuiteKind } from '../kinds/kind.ts';
+import type { PlannedCheck, WindowRule } from '../plan.ts';
 import { parseCheck } from '../gates/parse.ts';
 import { CheckSyntaxError } from '../gates/lex.ts';
 import { typeCheck } from '../gates/typecheck.ts';
 import type { ConfigError } from './errors.ts';
+import { readWindowRule } from './window-rule.ts';
 import { formatPath, nodeAt, positionOf, type YamlSource } from './yaml-source.ts';
 
 export interface CheckContext {
   /** undefined when the suite's kind is unknown: checks are then only parsed. */
-  kind?: SuiteKindSpec;
+  kind?: SuiteKind;
   hasCompare: boolean;
 }
 
@@ -19,9 +21,26 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
   const checks: PlannedCheck[] = [];
   const errors: ConfigError[] = [];
   if (!Array.isArray(list)) return { checks, errors }; // a wrong type is the schema's to report
-  list.forEach((text, index) => {
-    if (typeof text !== 'string') return;
-    const segments = ['checks', index];
+  list.forEach((item: unknown, index) => {
+    const mapping = typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>) : undefined;
+    const text = mapping ? mapping['check'] : item;
+    if (typeof text !== 'string') return; // a wrong type or a missing check: is the schema's to report
+    const segments: (string | number)[] = mapping ? ['checks', index, 'check'] : ['checks', index];
+    let window: WindowRule | undefined;
+    if (mapping) {
+      const read = readWindowRule(source, index, mapping);
+      errors.push(...read.errors);
+      window = read.rule;
+      if (context.kind?.implemented && !context.kind.windowMetrics) {
+        errors.push({
+          file: source.file,
+          ...positionOf(source, ['checks', index, 'over']),
+          path: formatPath(['checks', index, 'over']),
+          message: `suites of kind ${context.kind.name} emit no windows, so a check over windows could never be judged`,
+          expected: 'a plain check, judged once when the suite ends',
+        });
+      }
+    }
     const start = expressionStart(source, segments, text);
     const at = (column: number) => ({ ...source.lineCounter.linePos(start + column - 1), file: source.file });
     const error = (column: number, message: string, expected: string): ConfigError => {
@@ -30,14 +49,22 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
     };
     try {
       const expression = parseCheck(text);
-      if (context.kind) {
+      if (context.kind && window) {
+        const metrics = context.kind.implemented ? context.kind.windowMetrics : undefined;
+        // Without a window catalog the `over` error above says it all; names cannot be checked.
+        if (metrics || !context.kind.implemented) {
+          for (const e of typeCheck(expression, { kind: context.kind.name, metrics, hasCompare: false, over: 'windows' })) {
+            errors.push(error(e.column, e.message, e.expected));
+          }
+        }
+      } else if (context.kind) {
         const metrics = context.kind.implemented ? context.kind.metrics : undefined;
         const ceiling = context.kind.ceilingMetrics;
-        for (const e of typeCheck(expression, { kind: context.kind.kind, metrics, hasCompare: context.hasCompare, ...(ceiling ? { ceiling } : {}) })) {
+        for (const e of typeCheck(expression, { kind: context.kind.name, metrics, hasCompare: context.hasCompare, ...(ceiling ? { ceiling } : {}) })) {
           errors.push(error(e.column, e.message, e.expected));
         }
       }
-      checks.push({ source: text, expression, position: at(1) });
+      checks.push({ source: text, expression, position: at(1), ...(window ? { window } : {}) });
     } catch (cause) {
       if (!(cause instanceof CheckSyntaxError)) throw cause;
       errors.push(error(cause.column, `check syntax: ${cause.detail}`, cause.expected));
@@ -57,7 +84,7 @@ function defaultVectorChecks(source: YamlSource, context: CheckContext, written:
   if (!context.kind?.implemented || !context.kind.metrics[metric]) return [];
   if ((source.data as Record<string, unknown>)['vectorChecks'] === false) return [];
   const position = { file: source.file, ...positionOf(source, ['kind']) };
-  const names = (scope: string) => written.some((c) => new RegExp(`(^|[^.\\w])${scope}${metric.replace('.', '\\.')}\\b`).test(c.source));
+  const names = (scope: string) => written.some((c) => !c.window && new RegExp(`(^|[^.\\w])${scope}${metric.replace('.', '\\.')}\\b`).test(c.source));
   const wanted = [...(names('') ? [] : [`${metric} == 0`]), ...(context.hasCompare && !names('baseline.') ? [`baseline.${metric} == 0`] : [])];
   return wanted.map((text) => ({ source: text, expression: parseCheck(text), position, implicit: true }));
 }

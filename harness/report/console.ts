@@ -4,9 +4,10 @@
 // TTY (CI logs) or NO_COLOR is set.
 import { relative, isAbsolute } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { LogEvent, ProgressEvent, SuiteEndEvent, SuiteStartEvent } from '../events.ts';
+import type { LogEvent, ProgressEvent, SuiteEndEvent, SuiteStartEvent, WindowEvent } from '../events.ts';
 import type { CheckStatus, RunReport, SuiteOutcome, Verdict } from '../result.ts';
 import { formatMs } from '../format.ts';
+import { windowSpan } from '../gates/windows.ts';
 import { CHECK_SYMBOL, OUTCOME_SYMBOL, describeExitCode } from './format.ts';
 import type { Reporter } from './reporter.ts';
 
@@ -93,6 +94,14 @@ export function createConsoleReporter(options: ConsoleReporterOptions = {}): Rep
         statusLineOpen = true;
       } else {
         line(text);
+      }
+    },
+
+    // A passing window is routine; a failing one is news while the suite still runs.
+    onWindow(e: WindowEvent) {
+      for (const check of e.checks ?? []) {
+        if (check.status !== 'fail') continue;
+        line(`  ${c.red(CHECK_SYMBOL.fail)} ${e.suite} window ${e.index} (${windowSpan(e)}): ${check.source}  ${c.dim(check.detail)}`);
       }
     },
 

@@ -10,6 +10,7 @@ import type {
   SampleEvent,
   SuiteEndEvent,
   SuiteStartEvent,
+  WindowEvent,
 } from '../events.ts';
 import type { RunReport } from '../result.ts';
 
@@ -25,6 +26,8 @@ export interface Reporter {
   onSuiteStart?(event: SuiteStartEvent): HookResult;
   onProgress?(event: ProgressEvent): HookResult;
   onSample?(event: SampleEvent): HookResult;
+  /** A window closed; its `checks` hold the verdicts of the suite's window checks on it. */
+  onWindow?(event: WindowEvent): HookResult;
   onLog?(event: LogEvent): HookResult;
   onSuiteEnd?(event: SuiteEndEvent): HookResult;
   /**
@@ -104,6 +107,7 @@ export function createReporterMux(reporters: readonly Reporter[], options: Repor
         case 'suite-start': call(reporter, 'onSuiteStart', () => reporter.onSuiteStart?.(event)); break;
         case 'progress': call(reporter, 'onProgress', () => reporter.onProgress?.(event)); break;
         case 'sample': call(reporter, 'onSample', () => reporter.onSample?.(event)); break;
+        case 'window': call(reporter, 'onWindow', () => reporter.onWindow?.(event)); break;
         case 'log': call(reporter, 'onLog', () => reporter.onLog?.(event)); break;
         case 'suite-end': call(reporter, 'onSuiteEnd', () => reporter.onSuiteEnd?.(event)); break;
         case 'run-end': break; // only end() finishes a run, so onRunEnd runs exactly once per pass
