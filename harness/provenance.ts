@@ -2,11 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { availableCores, machineMemoryBytes } from './machine.ts';
+import { REPO_ROOT } from './paths.ts';
 import type { ModelInfo, Provenance } from './result.ts';
-
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const HARNESS_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }

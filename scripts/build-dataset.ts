@@ -7,7 +7,8 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BeirDatasetError, readBeirDataset } from '../harness/datasets/beir.ts';
 import { ensureTsApiDataset } from '../harness/datasets/ts-api.ts';
-import { REPO_ROOT } from '../harness/provenance.ts';
+import { EXIT } from '../harness/exit-codes.ts';
+import { REPO_ROOT } from '../harness/paths.ts';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rebuild: { type: 'boolean' }, split: { type: 'string' } } });
 try {
@@ -25,5 +26,5 @@ try {
   console.log(`revision ${ds.revision}`);
 } catch (err) {
   console.error(err instanceof BeirDatasetError ? err.message : `build-dataset: ${(err as Error).message}`);
-  process.exit(2);
+  process.exit(EXIT.usage);
 }

@@ -1,7 +1,8 @@
 // Generates the fixture models and the broken ones, printing what it made.
 // `--update-manifest` rewrites fixtures/models/manifest.json after an intended generator change.
 import { relative } from 'node:path';
-import { ensureBadModels, ensureFixtureModels, REPO_ROOT } from '../harness/gguf/fixtures/ensure.ts';
+import { ensureBadModels, ensureFixtureModels } from '../harness/gguf/fixtures/ensure.ts';
+import { REPO_ROOT } from '../harness/paths.ts';
 
 const updateManifest = process.argv.includes('--update-manifest');
 const started = Date.now();

@@ -4,7 +4,7 @@
 //   node --import tsx scripts/write-schemas.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SCHEMA_DIR } from '../harness/config/paths.ts';
+import { SCHEMA_DIR } from '../harness/paths.ts';
 import { renderSchemaFiles } from '../harness/config/schema.ts';
 
 mkdirSync(SCHEMA_DIR, { recursive: true });

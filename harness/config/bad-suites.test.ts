@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatConfigErrors } from './errors.ts';
-import { REPO_ROOT } from './paths.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { loadSuite } from './suite.ts';
 
 const DIR = path.join(REPO_ROOT, 'fixtures', 'bad-suites');

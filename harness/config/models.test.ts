@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_MODELS_DIR } from './paths.ts';
+import { FIXTURE_MODELS_DIR } from '../paths.ts';
 import { loadModelCatalog, resolveModel, ModelResolutionError } from './models.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'embedgate-models-'));

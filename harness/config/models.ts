@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ResolvedModel } from '../plan.ts';
 import { didYouMean } from '../gates/suggest.ts';
 import { formatConfigErrors, type ConfigError } from './errors.ts';
-import { DEFAULT_MODELS_FILE, FIXTURE_MODELS_DIR, REPO_ROOT } from './paths.ts';
+import { DEFAULT_MODELS_FILE, FIXTURE_MODELS_DIR, REPO_ROOT } from '../paths.ts';
 import { buildModelsSchema } from './schema.ts';
 import { validateAgainstSchema } from './validate.ts';
 import { positionOf, readYaml } from './yaml-source.ts';

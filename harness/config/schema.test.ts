@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { SUITE_KINDS } from '../kinds.ts';
-import { SCHEMA_DIR } from './paths.ts';
+import { SCHEMA_DIR } from '../paths.ts';
 import { buildSuiteSchema, renderSchemaFiles } from './schema.ts';
 
 describe('editor schemas', () => {

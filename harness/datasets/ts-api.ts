@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type * as TS from 'typescript';
-import { REPO_ROOT } from '../provenance.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { beirFiles } from './beir.ts';
 
 /** Bump when the extraction changes, so stale datasets are rebuilt. */

@@ -1,0 +1,28 @@
+// The options every embedgate command shares, as parseArgs returns them, and the one error a
+// command throws for bad usage (cli.ts prints it with a pointer to --help and exits 2).
+import { resolve } from 'node:path';
+
+export type ParsedValues = {
+  model?: string[];
+  reporter?: string;
+  out?: string;
+  seed?: string;
+  texts?: string;
+  help?: boolean;
+  seeds?: string;
+  config?: string;
+  scenario?: string;
+};
+
+export class UsageError extends Error {}
+
+/** `--model name=path.gguf`, repeatable: model names pointed at files for this run. */
+export function parseModelOverrides(values: string[] | undefined): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const value of values ?? []) {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new UsageError(`--model expects <name>=<path.gguf>, got "${value}"`);
+    overrides[value.slice(0, eq)] = resolve(value.slice(eq + 1));
+  }
+  return overrides;
+}

@@ -1,0 +1,55 @@
+// `embedgate run <file.yaml>...` and `embedgate gate <N>`: load the files, run every suite against
+// its targets, write the reports, and return the verdict's exit code. SIGINT or SIGTERM stops the
+// run and still writes an interrupted report.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { formatConfigErrors } from '../config/errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { resolveOutputRoot, resolveReporters } from '../report/registry.ts';
+import { runPlan } from '../run.ts';
+import { TargetPool } from '../targets/open.ts';
+import { loadFiles } from './load-files.ts';
+import { parseModelOverrides, type ParsedValues } from './options.ts';
+
+function newRunId(label: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${label}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runFiles(files: string[], label: string, values: ParsedValues, argv: string[]): Promise<number> {
+  const overrides = parseModelOverrides(values.model);
+  const loaded = loadFiles(files, overrides);
+  if (Array.isArray(loaded)) {
+    process.stderr.write(formatConfigErrors(loaded) + '\n');
+    return EXIT.usage;
+  }
+  const runId = newRunId(label);
+  const outDir = join(resolveOutputRoot(values.out), runId);
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    process.stderr.write(`\n${signal}: stopping; writing an interrupted report to ${outDir}\n`);
+    controller.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const targets = new TargetPool({ overrides, env: process.env, onLog: (m) => process.stderr.write(`${m}\n`) });
+  try {
+    const report = await runPlan({
+      runId,
+      outDir,
+      ...(loaded.gate ? { gate: loaded.gate } : {}),
+      suites: loaded.suites,
+      reporters: resolveReporters(values.reporter),
+      targets,
+      signal: controller.signal,
+      seed: Number(values.seed ?? 1),
+      argv,
+    });
+    return report.exitCode;
+  } finally {
+    await targets.closeAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
