@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { EXIT } from './exit-codes.ts';
+import { median } from './metrics/statistics.ts';
 import { replayCommand } from './kinds/swarm/runner.ts';
 import { resolveSwarmPlan, SwarmConfigError, type Scenario } from './targets/swarm/params.ts';
 import { runSwarm } from './targets/swarm/simulation.ts';
@@ -35,13 +37,13 @@ export function runSwarmCommand(options: SwarmCommandOptions): number {
     const { params, baseDir } = loadBlock(options.config);
     if ((params as { reembed?: unknown }).reembed) {
       write('embedgate swarm: this configuration does real work (reembed); run it as a suite: embedgate run <file>\n');
-      return 2;
+      return EXIT.usage;
     }
     scenarios = resolveSwarmPlan(params, baseDir).scenarios;
   } catch (err) {
     if (err instanceof SwarmConfigError) {
       write(`embedgate swarm: ${options.config ?? 'default configuration'}: ${err.message}\n`);
-      return 2;
+      return EXIT.usage;
     }
     throw err;
   }
@@ -49,7 +51,7 @@ export function runSwarmCommand(options: SwarmCommandOptions): number {
     scenarios = scenarios.filter((s) => s.name === options.scenario);
     if (scenarios.length === 0) {
       write(`embedgate swarm: no scenario "${options.scenario}" in ${options.config ?? 'the default configuration'}\n`);
-      return 2;
+      return EXIT.usage;
     }
   }
   if (options.seeds === undefined) return replay(scenarios, options.seed ?? 1, options, write);
@@ -75,13 +77,12 @@ export function runSwarmCommand(options: SwarmCommandOptions): number {
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  speedups.sort((a, b) => a - b);
-  const median = speedups.length ? speedups[speedups.length >> 1]!.toFixed(2) : '–';
+  const medianSpeedup = speedups.length ? median(speedups).toFixed(2) : '–';
   write(
     `${runs} runs (${scenarios.length} scenario(s) × ${options.seeds} seeds from ${from}): ${failing} failing; ` +
-      `${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}; median speed-up ${median}x; ${seconds.toFixed(1)} s (${((seconds * 1000) / runs).toFixed(1)} ms per run)\n`,
+      `${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(', ')}; median speed-up ${medianSpeedup}x; ${seconds.toFixed(1)} s (${((seconds * 1000) / runs).toFixed(1)} ms per run)\n`,
   );
-  return failing > 0 ? 1 : 0;
+  return failing > 0 ? EXIT.fail : EXIT.pass;
 }
 
 function replay(scenarios: Scenario[], seed: number, options: SwarmCommandOptions, write: (text: string) => void): number {
@@ -96,5 +97,5 @@ function replay(scenarios: Scenario[], seed: number, options: SwarmCommandOption
       write(`# replay: ${replayCommand(options.config && resolve(options.config), scenario.name, seed)}\n`);
     }
   }
-  return bad > 0 ? 1 : 0;
+  return bad > 0 ? EXIT.fail : EXIT.pass;
 }

@@ -15,6 +15,7 @@ import autocannon from 'autocannon';
 import { ensureFixtureModels } from '../harness/gguf/fixtures/ensure.ts';
 import { openGgufTarget, type GgufTarget } from '../harness/targets/gguf/target.ts';
 import { detectCores } from '../harness/targets/gguf/threads.ts';
+import { EXIT } from '../harness/exit-codes.ts';
 import { contentionLine, watchContention } from '../harness/probes/process-cpu.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -199,5 +200,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench-server failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 3;
+  process.exitCode = EXIT.inconclusive;
 });

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSwarmCommand } from '../harness/swarm-sweep.ts';
 import { detectCores } from '../harness/machine.ts';
+import { median } from '../harness/metrics/statistics.ts';
 import { contentionLine, watchContention } from '../harness/probes/process-cpu.ts';
 import { resolveSwarmConfig } from '../harness/targets/swarm/params.ts';
 import { runSwarm } from '../harness/targets/swarm/simulation.ts';
@@ -23,12 +24,6 @@ const SWEEP_SEEDS = Number(process.env.EMBEDGATE_BENCH_SWEEP_SEEDS ?? 1000);
 const DAY_BUDGET_MS = 1000;
 const SWEEP_BUDGET_MS = 60_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 /** Wall time, and CPU time of this process (steadier than wall time when other processes share the cores). */
 function timed<T>(fn: () => T): { ms: number; cpuMs: number; value: T } {

@@ -9,6 +9,8 @@ import { Bench } from 'tinybench';
 import { ensureFixtureModels } from '../harness/gguf/fixtures/ensure.ts';
 import { openGgufTarget, type GgufTarget, type GgufTargetOptions } from '../harness/targets/gguf/target.ts';
 import { detectCores } from '../harness/targets/gguf/threads.ts';
+import { EXIT } from '../harness/exit-codes.ts';
+import { percentileOfSorted } from '../harness/metrics/statistics.ts';
 import { contentionLine, watchContention } from '../harness/probes/process-cpu.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,12 +40,6 @@ interface Row {
   reason?: string;
 }
 
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] as number;
-}
-
 /** Runs embed([text]) with `concurrency` calls in flight; returns latency stats and wall-clock throughput. */
 async function measure(target: GgufTarget, texts: string[], concurrency: number, timeMs: number, minIterations: number) {
   let next = 0;
@@ -69,7 +65,7 @@ async function measure(target: GgufTarget, texts: string[], concurrency: number,
   return {
     samples: samples.length,
     p50Ms: r.latency.p50,
-    p95Ms: percentile(samples, 0.95),
+    p95Ms: percentileOfSorted(samples, 95),
     meanMs: r.latency.mean,
     embeddingsPerSec: (samples.length / wallMs) * 1000,
   };
@@ -153,5 +149,5 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`bench-threads failed: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 3;
+  process.exitCode = EXIT.inconclusive;
 });

@@ -1,6 +1,7 @@
 // From check results to suite outcomes, and from suite outcomes to the gate's verdict and exit
 // code. Pure functions; each answer carries a one-line reason a reviewer can act on.
 import { SUITE_KINDS, type SuiteKindSpec } from '../kinds.ts';
+import { EXIT } from '../exit-codes.ts';
 import type { CheckResult, SuiteOutcome, Verdict } from '../result.ts';
 
 export interface SuiteJudgement {
@@ -117,14 +118,7 @@ export function judgeRun(
 
 /** 0 pass, 1 fail, 3 inconclusive. (2 is bad configuration, decided before anything runs.) */
 export function exitCodeFor(verdict: Verdict): number {
-  switch (verdict) {
-    case 'pass':
-      return 0;
-    case 'fail':
-      return 1;
-    case 'inconclusive':
-      return 3;
-  }
+  return EXIT[verdict];
 }
 
 function count(n: number, noun: string): string {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HarnessEvent } from '../events.ts';
 import { createJsonReporter, parseRunReport } from './json.ts';
-import { HARNESS_ERROR_EXIT_CODE, createReporterMux, type Reporter } from './reporter.ts';
+import { EXIT } from '../exit-codes.ts';
+import { createReporterMux, type Reporter } from './reporter.ts';
 import { makeReport, makeSuite } from './sample-reports.ts';
 
 const quiet = { printError: () => {} };
@@ -64,7 +65,7 @@ describe('createReporterMux', () => {
       'reporter "async-thrower" failed in onRunEnd: disk full',
     ]);
     expect(printed).toEqual(report.harnessErrors);
-    expect(report.exitCode).toBe(HARNESS_ERROR_EXIT_CODE);
+    expect(report.exitCode).toBe(EXIT.inconclusive);
     expect(report.verdict).toBe('pass'); // the gate's verdict is printed as is; the exit code fails the run
     expect(seen).toContain('a:suiteEnd');
     expect(seen).toContain('b:suiteEnd');

@@ -12,6 +12,7 @@ import type {
   SuiteStartEvent,
   WindowEvent,
 } from '../events.ts';
+import { EXIT } from '../exit-codes.ts';
 import type { RunReport } from '../result.ts';
 
 type HookResult = void | Promise<void>;
@@ -36,9 +37,6 @@ export interface Reporter {
    */
   onRunEnd?(report: RunReport, outDir: string): HookResult;
 }
-
-/** The exit code of a run that a reporter or the harness itself failed (see DESIGN: exit codes). */
-export const HARNESS_ERROR_EXIT_CODE = 3;
 
 export interface ReporterMux {
   /** Dispatches an event; one without a time (from an EmitFn caller) is stamped now. */
@@ -118,7 +116,7 @@ export function createReporterMux(reporters: readonly Reporter[], options: Repor
   const withErrors = (report: RunReport): RunReport => {
     const harnessErrors = [...report.harnessErrors, ...errors.filter((e) => !report.harnessErrors.includes(e))];
     // A failed reporter fails the run (exit 3), whatever the gate said; 2 (usage) stays 2.
-    const exitCode = harnessErrors.length > 0 && report.exitCode < 2 ? HARNESS_ERROR_EXIT_CODE : report.exitCode;
+    const exitCode = harnessErrors.length > 0 && report.exitCode < EXIT.usage ? EXIT.inconclusive : report.exitCode;
     return { ...report, harnessErrors, exitCode };
   };
 

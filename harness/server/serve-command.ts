@@ -2,6 +2,7 @@
 // only dispatches), starts the server, and on SIGTERM or SIGINT drains and exits 0.
 import { parseArgs } from 'node:util';
 import { ModelResolutionError } from '../config/models.ts';
+import { EXIT } from '../exit-codes.ts';
 import { ModelLoadError } from '../targets/gguf/errors.ts';
 import { TargetPool } from '../targets/open.ts';
 import { startServer } from './server.ts';
@@ -52,7 +53,7 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
     }));
     if (values.help) {
       process.stdout.write(`${SERVE_USAGE}\n`);
-      return 0;
+      return EXIT.pass;
     }
     if (!values.model) throw new ServeUsageError('serve needs --model <name|path.gguf>');
     if (values.overflow !== undefined && values.overflow !== 'error' && values.overflow !== 'truncate') {
@@ -60,7 +61,7 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
     }
   } catch (err) {
     out.log(`embedgate serve: ${(err as Error).message}\n\n${SERVE_USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   let server;
   try {
@@ -85,15 +86,15 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
   } catch (err) {
     if (err instanceof ServeUsageError || err instanceof ModelResolutionError) {
       out.log(`embedgate serve: ${err.message}`);
-      return 2;
+      return EXIT.usage;
     }
     out.log(`embedgate serve: ${(err as Error).message}`);
-    return 3;
+    return EXIT.inconclusive;
   }
   out.log(`serve: listening on ${server.url} (model ${values.model} loading)`);
   const s = server;
   return await new Promise<number>((resolve) => {
-    let code = 0;
+    let code: number = EXIT.pass;
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
@@ -111,7 +112,7 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
       if (stopping) return;
       // Loading failed for good (preflight, checksum): no point serving 503 forever.
       out.log(`embedgate serve: ${err instanceof ModelLoadError ? err.message : String(err)}`);
-      code = 3;
+      code = EXIT.inconclusive;
       stop('model failed to load');
     });
   });

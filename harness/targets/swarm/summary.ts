@@ -1,5 +1,6 @@
 // From runs to numbers: per-run measurements (detection, reassignment, takeover, speed-up), the
 // suite metrics aggregated over runs, and the trace summary that goes into the report.
+import { median as medianOf } from '../../metrics/statistics.ts';
 import type { Metrics } from '../../result.ts';
 import { workerFailures } from './invariants.ts';
 import type { RunResult } from './simulation.ts';
@@ -45,11 +46,8 @@ export function measureRun(run: RunResult): RunMeasures {
 }
 
 const max = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
-const median = (xs: number[]) => {
-  if (xs.length === 0) return undefined;
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+// No runs to take the median of: the metric is left out, not NaN.
+const median = (xs: number[]) => (xs.length ? medianOf(xs) : undefined);
 
 export interface Judged {
   run: RunResult;
