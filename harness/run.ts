@@ -22,8 +22,7 @@ import {
 import { RUNNERS } from './kinds/runners.ts';
 import type { RunnerOutput } from './kinds/runner.ts';
 import type { TargetPool } from './targets/open.ts';
-import type { EmbeddingTarget } from './targets/target.ts';
-import { isSimulationOnly, SimulationOnlyTarget } from './targets/swarm/target.ts';
+import { describeWithModel, type Target } from './targets/target.ts';
 
 /** After Ctrl-C, a runner gets this long to stop by itself before its result is abandoned. */
 const INTERRUPT_GRACE_MS = 2000;
@@ -76,19 +75,19 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
     return finish({ outcome: 'inconclusive', reason: `suite kind "${plan.kind}" is not implemented in this version of embedgate` });
   }
 
-  let target: EmbeddingTarget;
-  let compare: EmbeddingTarget | undefined;
+  let target: Target;
+  let compare: Target | undefined;
   try {
-    target = plan.target.type === 'swarm' ? new SimulationOnlyTarget(plan.target.name) : await opts.targets.get(plan.target);
-    base.target = isSimulationOnly(target) ? target.describe() : { ...target.describe(), model: target.info() };
+    target = await opts.targets.get(plan.target);
+    base.target = describeWithModel(target);
     if (plan.compare) {
       compare = await opts.targets.get(plan.compare);
-      base.compare = { ...compare.describe(), model: compare.info() };
+      base.compare = describeWithModel(compare);
     }
   } catch (err) {
     return finish({ outcome: 'error', reason: (err as Error).message });
   }
-  for (const t of [target, compare]) if (t && !isSimulationOnly(t)) models.set(t.info().sha256 + t.info().path, t.info());
+  for (const t of [target, compare]) if (t?.info) models.set(t.info().sha256 + t.info().path, t.info());
 
   const timeout = AbortSignal.timeout(plan.timeoutMs);
   const signal = AbortSignal.any([opts.signal, timeout]);

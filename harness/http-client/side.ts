@@ -1,15 +1,10 @@
 // One side of a load or memory suite: the target (or the compare target) as something autocannon
-// can reach and the sampler can measure. A gguf target gets its own `embedgate serve` child with
-// the same pool of contexts; an http target is used where it is, and its memory is sampled when
-// it listens on this machine (the pid found through its socket).
-import { basename } from 'node:path';
-import type { EmbeddingTarget } from '../targets/target.ts';
-import { GgufTarget } from '../targets/gguf/target.ts';
-import { HttpTarget } from '../targets/http/target.ts';
+// can reach and the sampler can measure. The target gives the URL (a gguf target starts its own
+// `embedgate serve` with the same pool of contexts; an http target is used where it is) and
+// names the processes to sample; the side adds the sampler and the machine's OOM counter.
 import { MemorySampler, type MemorySample } from '../probes/memory-sampler.ts';
 import { cgroupOomKills } from '../probes/oom.ts';
-import { pidListeningOn, processEnvironment } from '../probes/process-memory.ts';
-import { ServeProcess } from './serve-process.ts';
+import { need, type DedicatedServer, type HttpEndpoint, type Target } from '../targets/target.ts';
 
 export interface ServerParams {
   queue?: number;
@@ -21,7 +16,7 @@ export interface ServerParams {
 export interface SideOptions {
   sampleIntervalMs: number;
   onLog?: (line: string) => void;
-  /** See ServeOptions.gcEveryMs. */
+  /** See HttpServeParams.gcEveryMs. */
   gcEveryMs?: number;
   /** Called with each memory sample of the side's processes. */
   onSample?: (s: MemorySample) => void;
@@ -31,13 +26,12 @@ export interface Side {
   role: 'target' | 'compare';
   /** For messages: "gguf:candidate", "http:http://127.0.0.1:9000". */
   label: string;
-  target: EmbeddingTarget;
+  target: Target;
   url: string;
   /** The model field of request bodies. */
   modelId: string;
-  serve?: ServeProcess;
-  /** The gguf target opened by the run, for the in-process ceiling. */
-  gguf?: GgufTarget;
+  /** The server the target started for this side, when it started one. */
+  serve?: DedicatedServer;
   /** The process whose tree is the target, when it runs on this machine. */
   rootPid?: number;
   heapProbeDir?: string;
@@ -45,55 +39,30 @@ export interface Side {
   /** Why memory cannot be sampled, when it cannot. */
   memoryUnavailable?: string;
   oomKillsBefore?: number;
+  endpoint: HttpEndpoint;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 export async function openSide(
   role: Side['role'],
-  target: EmbeddingTarget,
+  target: Target,
   server: ServerParams,
   opts: SideOptions,
 ): Promise<Side> {
   const label = target.describe().ref;
-  const side: Side = { role, label, target, url: '', modelId: target.info().name };
+  const http = need(target, 'a load or memory suite', 'serveHttp');
   const oom = cgroupOomKills();
+  const endpoint = await http.serveHttp({
+    ...server,
+    ...(opts.gcEveryMs !== undefined ? { gcEveryMs: opts.gcEveryMs } : {}),
+    ...(opts.onLog ? { onLog: opts.onLog } : {}),
+  });
+  const side: Side = { role, label, target, url: endpoint.url, modelId: endpoint.modelId, endpoint };
   if (oom !== undefined) side.oomKillsBefore = oom;
-  if (target instanceof GgufTarget) {
-    side.gguf = target;
-    const info = target.info();
-    side.serve = await ServeProcess.start({
-      model: info.path,
-      contexts: target.facts.contexts,
-      threads: target.facts.threads,
-      ...(server.queue !== undefined ? { queue: server.queue } : {}),
-      ...(server.cacheMb !== undefined ? { cacheMb: server.cacheMb } : {}),
-      overflow: server.overflow ?? 'truncate',
-      ...(opts.gcEveryMs !== undefined ? { gcEveryMs: opts.gcEveryMs } : {}),
-      ...(opts.onLog ? { onLog: opts.onLog } : {}),
-    });
-    side.url = side.serve.url;
-    side.modelId = basename(info.path);
-    side.rootPid = side.serve.pid;
-    side.heapProbeDir = side.serve.heapProbeDir;
-  } else if (target instanceof HttpTarget) {
-    side.url = target.url.replace(/\/v1\/?$/, '').replace(/\/+$/, '');
-    const u = new URL(side.url);
-    if (LOOPBACK.has(u.hostname)) {
-      const pid = pidListeningOn(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
-      if (pid !== undefined) {
-        side.rootPid = pid;
-        const dir = processEnvironment(pid)?.EMBEDGATE_HEAP_PROBE_DIR;
-        if (dir) side.heapProbeDir = dir;
-      } else {
-        side.memoryUnavailable = `no process of this user listens on ${u.host}: its memory cannot be read`;
-      }
-    } else {
-      side.memoryUnavailable = `${u.host} is another machine: its memory cannot be read from here`;
-    }
-  } else {
-    throw new Error(`${label}: load and memory suites need a gguf or http target`);
-  }
+  if (endpoint.server) side.serve = endpoint.server;
+  const { pids, heapProbeDir, unavailable } = endpoint.processes;
+  if (pids[0] !== undefined) side.rootPid = pids[0];
+  if (heapProbeDir) side.heapProbeDir = heapProbeDir;
+  if (unavailable) side.memoryUnavailable = unavailable;
   if (side.rootPid !== undefined) {
     const root = side.rootPid;
     side.sampler = new MemorySampler(() => [root], {
@@ -105,11 +74,10 @@ export async function openSide(
   return side;
 }
 
-/** Target processes or workers that died: the serve child itself, or its worker restarted. */
+/** Target processes or workers that died: the server the target started, or its worker restarted. */
 export function crashesOf(side: Side): { count: number; lines: string[] } {
   if (side.serve) {
-    const lines = side.serve.stderr.split('\n').filter((l) => /worker: down|circuit open/.test(l));
-    if (!side.serve.alive) lines.unshift(`embedgate serve exited (${side.serve.exit?.signal ?? `code ${side.serve.exit?.code}`})`);
+    const lines = side.serve.crashes();
     return { count: lines.length, lines };
   }
   if (side.rootPid !== undefined && side.sampler && side.sampler.sample() === undefined) {
@@ -143,5 +111,5 @@ export async function cacheHitRate(side: Side): Promise<number | undefined> {
 
 export async function closeSide(side: Side): Promise<void> {
   side.sampler?.stop();
-  await side.serve?.stop();
+  await side.endpoint.close();
 }

@@ -3,13 +3,14 @@
 import type { EmitFn } from '../events.ts';
 import type { SuitePlan } from '../plan.ts';
 import type { Metrics } from '../result.ts';
-import type { EmbeddingTarget } from '../targets/target.ts';
+import type { Target } from '../targets/target.ts';
 
 export interface RunnerContext {
   plan: SuitePlan;
-  target: EmbeddingTarget;
+  /** Ask it for what the kind needs with need() (harness/targets/target.ts), never by class. */
+  target: Target;
   /** The `compare:` target, when the suite names one; measured the same way in the same run. */
-  compare?: EmbeddingTarget;
+  compare?: Target;
   emit: EmitFn;
   /** Aborted on Ctrl-C, SIGTERM or the suite's timeout; runners stop promptly and return what they have. */
   signal: AbortSignal;

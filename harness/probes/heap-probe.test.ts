@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { heapProbeEnv } from '../http-client/serve-process.ts';
+import { heapProbeEnv } from './heap-probe-env.ts';
 import { readHeapReport } from './memory-sampler.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedgate-probe-test-'));

@@ -5,7 +5,8 @@ import { ensureFixtureModels } from '../gguf/fixtures/ensure.ts';
 import type { ResolvedModel, TargetRef } from '../plan.ts';
 import { openGgufTarget } from './gguf/target.ts';
 import { openHttpTarget } from './http/target.ts';
-import type { EmbeddingTarget } from './target.ts';
+import { SimulationOnlyTarget } from './swarm/target.ts';
+import type { EmbeddingTarget, Target } from './target.ts';
 
 export interface TargetOptions {
   /** `--model name=path` overrides. */
@@ -15,11 +16,14 @@ export interface TargetOptions {
 }
 
 export class TargetPool {
-  private readonly opened = new Map<string, Promise<EmbeddingTarget>>();
+  private readonly opened = new Map<string, Promise<Target>>();
 
   constructor(private readonly options: TargetOptions = {}) {}
 
-  get(ref: TargetRef): Promise<EmbeddingTarget> {
+  /** A gguf or http target embeds and has a model; the simulated swarm has neither. */
+  get(ref: TargetRef & { type: 'gguf' | 'http' }): Promise<EmbeddingTarget>;
+  get(ref: TargetRef): Promise<Target>;
+  get(ref: TargetRef): Promise<Target> {
     // Two http targets at one URL may name different models or prefixes: they are different targets.
     const key = ref.type === 'http' ? `http:${JSON.stringify(ref.http ?? { url: ref.name })}` : `${ref.type}:${ref.name}`;
     let target = this.opened.get(key);
@@ -32,7 +36,8 @@ export class TargetPool {
     return target;
   }
 
-  private async open(ref: TargetRef): Promise<EmbeddingTarget> {
+  private async open(ref: TargetRef): Promise<Target> {
+    if (ref.type === 'swarm') return new SimulationOnlyTarget(ref.name);
     if (ref.type === 'http') {
       return openHttpTarget(ref.http ?? { url: ref.name }, { ref: `http:${ref.name}`, env: this.options.env ?? process.env });
     }

@@ -6,13 +6,15 @@ import { cosine, normalisedSquaredError } from '../../metrics/vector-math.ts';
 import { mean, percentileOfSorted } from '../../metrics/statistics.ts';
 import { emptyHygiene, finishHygiene, inspectVectors } from '../../metrics/vector-hygiene.ts';
 import type { Metrics } from '../../result.ts';
+import { need } from '../../targets/target.ts';
 import type { Runner } from '../runner.ts';
 
 const BATCH = 16;
 
 export class GoldenMismatchError extends Error {}
 
-export const runAccuracy: Runner = async ({ plan, target, compare, emit, signal }) => {
+export const runAccuracy: Runner = async ({ plan, target: given, compare, emit, signal }) => {
+  const target = need(given, `accuracy suite "${plan.name}"`, 'info', 'embed');
   if (compare) {
     throw new Error(`${plan.file}: an accuracy suite compares its target with golden vectors; remove "compare:" (each model needs its own golden file)`);
   }

@@ -6,7 +6,7 @@ import { parseDuration } from '../../config/duration.ts';
 import { LatencyHistogram } from '../../metrics/latency.ts';
 import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../../metrics/vector-hygiene.ts';
 import type { Metrics } from '../../result.ts';
-import type { EmbeddingTarget } from '../../targets/target.ts';
+import { need, type EmbeddingTarget } from '../../targets/target.ts';
 import { loadTexts, withPrefix } from '../../texts.ts';
 import type { Runner, RunnerContext } from '../runner.ts';
 
@@ -81,8 +81,9 @@ async function benchTarget(ctx: RunnerContext, target: EmbeddingTarget, label: s
 }
 
 export const runBench: Runner = async (ctx) => {
-  const main = await benchTarget(ctx, ctx.target, ctx.target.describe().ref);
-  const base = ctx.compare ? await benchTarget(ctx, ctx.compare, ctx.compare.describe().ref) : undefined;
+  const who = `bench suite "${ctx.plan.name}"`;
+  const main = await benchTarget(ctx, need(ctx.target, who, 'info', 'embed'), ctx.target.describe().ref);
+  const base = ctx.compare ? await benchTarget(ctx, need(ctx.compare, who, 'info', 'embed'), ctx.compare.describe().ref) : undefined;
   const aborted = ctx.signal.aborted;
   return {
     metrics: main.metrics,

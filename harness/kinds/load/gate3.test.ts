@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../result.ts';
-import { heapProbeEnv } from '../../http-client/serve-process.ts';
+import { heapProbeEnv } from '../../probes/heap-probe-env.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SERVER = fileURLToPath(new URL('../../http-client/testing/misbehaving-server.ts', import.meta.url));

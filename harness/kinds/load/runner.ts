@@ -4,7 +4,7 @@
 // conditions. Beside it, the in-process ceiling of the same model says what the machine allows.
 import { dirname, resolve } from 'node:path';
 import { parseDuration } from '../../config/duration.ts';
-import { measureCeiling, type CeilingResult } from '../../targets/gguf/ceiling.ts';
+import { has, need, type CeilingResult } from '../../targets/target.ts';
 import { buildBodies, loadCorpusTexts, type Bodies } from '../../http-client/bodies.ts';
 import { errorTotal, OPEN_MODEL_WAVES, runPhase, type PhaseResult } from '../../http-client/phase.ts';
 import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide, type ServerParams, type Side } from '../../http-client/side.ts';
@@ -96,7 +96,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         onSample: emitMemorySamples(emit, plan.name, { side: role, target: target.describe().ref }),
         onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${target.describe().ref}: ${line}` }),
       });
-      const info = target.info();
+      const info = need(target, `load suite "${plan.name}"`, 'info').info();
       const bodies = buildBodies(corpus.items, {
         // The closed rounds' reserved ranges, then 8192 for the other phases.
         count: rounds * CLOSED_RANGE + 8192,
@@ -160,9 +160,10 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     if (ceilingOn) {
       for (let round = 0; round < rounds && !signal.aborted; round++) {
         for (const run of sides) {
-          if (!run.side.gguf) continue;
+          const target = run.side.target;
+          if (!has(target, 'measureCeiling')) continue;
           const perRequest = p.inputsPerRequest ?? 1;
-          const c = await measureCeiling(run.side.gguf, run.texts, { durationMs: ceilingMs, signal, searchFrom: run.next * perRequest, confirmFrom: round * CLOSED_RANGE * perRequest, confirmMs: duration });
+          const c = await target.measureCeiling(run.texts, { durationMs: ceilingMs, signal, searchFrom: run.next * perRequest, confirmFrom: round * CLOSED_RANGE * perRequest, confirmMs: duration });
           run.ceilings.push(c);
           log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s), ${c.selectedRps.toFixed(1)}/s when chosen, measured again)`);
         }

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseDuration } from '../../config/duration.ts';
 import { buildBodies, loadCorpusTexts } from '../../http-client/bodies.ts';
-import { heapProbeEnv } from '../../http-client/serve-process.ts';
 import { closeSide, oomEvidence, openSide, type ServerParams, type Side } from '../../http-client/side.ts';
 import { formatBytes } from '../../format.ts';
 import { emitMemorySamples } from '../../probes/memory-events.ts';
@@ -16,7 +15,7 @@ import { analyseSnapshots, type Retainer } from '../../probes/heap-snapshot.ts';
 import { MemorySampler, readHeapReport, type MemoryPeaks, type MemorySample } from '../../probes/memory-sampler.ts';
 import { processTree } from '../../probes/process-memory.ts';
 import type { Metrics, Unit } from '../../result.ts';
-import { GgufTarget, openGgufTarget } from '../../targets/gguf/target.ts';
+import { has, need } from '../../targets/target.ts';
 import type { RunnerContext, RunnerOutput } from '../runner.ts';
 
 interface MemoryParams {
@@ -108,8 +107,8 @@ function afterGcPoints(samples: MemorySample[]): MemorySample[] {
 export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
   const { plan, signal, emit } = ctx;
   const p = plan.params as MemoryParams;
-  const isGguf = ctx.target instanceof GgufTarget;
-  const modes = p.modes ?? (isGguf ? ['inprocess', 'http'] : ['http']);
+  const who = `memory suite ${plan.name}`;
+  const modes = p.modes ?? (has(ctx.target, 'openCopy') ? ['inprocess', 'http'] : ['http']);
   const iterations = p.iterations ?? 2000;
   const warmup = p.warmup ?? 300;
   const concurrency = p.concurrency ?? 4;
@@ -117,34 +116,28 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
   const confidence = p.confidence ?? 0.95;
   const intervalMs = Math.min(1000, parseDuration(p.sampleInterval ?? '200ms') ?? 200);
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, suite: plan.name, message });
-  const info = ctx.target.info();
+  const info = need(ctx.target, who, 'info').info();
   const corpus = loadCorpusTexts(p.dataset ? resolve(dirname(plan.file), p.dataset) : undefined, (m) => log(m));
   const distinct = buildBodies(corpus.items, { count: p.distinctTexts ?? 128, repeatShare: 0, model: info.name, queryPrefix: info.queryPrefix, documentPrefix: info.documentPrefix, seed: ctx.seed }).inputs;
 
   const openDriver = async (mode: 'inprocess' | 'http'): Promise<Driver> => {
     if (mode === 'inprocess') {
-      if (!(ctx.target instanceof GgufTarget)) throw new Error(`memory suite ${plan.name}: mode inprocess needs a gguf target, ${ctx.target.describe().ref} is not one`);
+      const original = need(ctx.target, `${who}: mode inprocess`, 'openCopy');
       const dir = mkdtempSync(join(tmpdir(), 'embedgate-heap-'));
-      // The worker is forked with this process's environment: preload the heap probe into it.
-      const saved = { NODE_OPTIONS: process.env.NODE_OPTIONS, EMBEDGATE_HEAP_PROBE_DIR: process.env.EMBEDGATE_HEAP_PROBE_DIR, EMBEDGATE_HEAP_PROBE_GC_MS: process.env.EMBEDGATE_HEAP_PROBE_GC_MS };
-      const env = heapProbeEnv(dir, process.env, GC_EVERY_MS);
-      for (const k of Object.keys(saved)) process.env[k] = env[k];
       const started = performance.now();
-      let target: GgufTarget;
-      try {
-        target = await openGgufTarget({ name: info.name, path: info.path, queryPrefix: info.queryPrefix, documentPrefix: info.documentPrefix, source: 'memory suite' }, { contexts: ctx.target.facts.contexts, threads: ctx.target.facts.threads, overflow: 'truncate' });
-      } finally {
-        for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      // A fresh copy of the model in a worker of its own, with the heap probe preloaded into it.
+      const target = need(await original.openCopy({ heapProbe: { dir, gcEveryMs: GC_EVERY_MS }, overflow: 'truncate' }), `${who}: mode inprocess`, 'embed', 'processes');
       const coldStartMs = performance.now() - started;
       return {
         mode,
         send: async (i) => (await target.embed([distinct[i % distinct.length]!])).length === 1,
-        pids: () => (target.pid !== undefined ? [target.pid] : []),
+        pids: () => target.processes().pids,
         heapProbeDir: dir,
         coldStartMs,
-        oom: () => (target.death && /SIGKILL|ENOMEM|memory/i.test(target.death) ? [target.death] : []),
+        oom: () => {
+          const e = target.processes().exit;
+          return e && /SIGKILL|ENOMEM|memory/i.test(e) ? [e] : [];
+        },
         close: async () => {
           await target.close();
           rmSync(dir, { recursive: true, force: true });

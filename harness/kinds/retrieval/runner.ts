@@ -13,7 +13,7 @@ import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from 
 import { Prng } from '../../random.ts';
 import { HARNESS_VERSION } from '../../provenance.ts';
 import type { Metrics } from '../../result.ts';
-import type { EmbeddingTarget } from '../../targets/target.ts';
+import { need, type EmbeddingTarget } from '../../targets/target.ts';
 import type { Runner, RunnerContext } from '../runner.ts';
 
 export interface RetrievalParams {
@@ -216,7 +216,10 @@ export function nonInferiorityUndecided(ci: PairedBootstrap, margin: number, met
 }
 
 export const runRetrieval: Runner = async (ctx) => {
-  const { plan, target, compare, emit, seed } = ctx;
+  const { plan, emit, seed } = ctx;
+  const who = `retrieval suite "${plan.name}"`;
+  const target = need(ctx.target, who, 'info', 'embed');
+  const compare = ctx.compare && need(ctx.compare, who, 'info', 'embed');
   const params = plan.params as RetrievalParams;
   const log = (message: string) => emit({ type: 'log', level: 'info', suite: plan.name, message });
   const full = loadRetrievalDataset(params, plan.file, log);

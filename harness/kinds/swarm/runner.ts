@@ -9,8 +9,7 @@ import { resolveSwarmPlan } from '../../targets/swarm/params.ts';
 import { loadCorpus, ReembedWork } from '../../targets/swarm/reembed.ts';
 import { runSwarm, runSwarmAsync, type RunResult } from '../../targets/swarm/simulation.ts';
 import { aggregate, expectationMiss, measureRun, traceSummary, type Judged } from '../../targets/swarm/summary.ts';
-import { isSimulationOnly } from '../../targets/swarm/target.ts';
-import type { EmbeddingTarget } from '../../targets/target.ts';
+import { has, need, type EmbeddingTarget } from '../../targets/target.ts';
 import type { Runner } from '../runner.ts';
 
 /** The one-line command that replays a run exactly. */
@@ -22,7 +21,7 @@ export function replayCommand(file: string | undefined, scenario: string | undef
 
 export const runSwarmSuite: Runner = async ({ plan, target, compare, emit, signal, seed }) => {
   const swarm = resolveSwarmPlan(plan.params, dirname(plan.file));
-  const real = !isSimulationOnly(target);
+  const real = has(target, 'embed');
   const reembed = swarm.scenarios[0]!.config.reembed;
   if (real && !reembed) {
     throw new Error(`${plan.file}: a swarm suite with an embedder target does real work: add a swarm.reembed block, or use target: { swarm: simulated } for simulated work`);
@@ -41,7 +40,8 @@ export const runSwarmSuite: Runner = async ({ plan, target, compare, emit, signa
       const s = seed + i;
       let run: RunResult;
       if (real) {
-        const outcome = await runReal(scenario.config, target, compare, s, signal);
+        const who = `swarm suite "${plan.name}"`;
+        const outcome = await runReal(scenario.config, need(target, who, 'info', 'embed'), compare && need(compare, who, 'info', 'embed'), s, signal);
         run = outcome.run;
         measured ??= outcome.speedup;
       } else {

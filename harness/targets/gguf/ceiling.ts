@@ -5,27 +5,16 @@
 // the best of them once more for its figure.
 // On 2 cores a pool gives about 2x sequential, never more: that ratio is measured, not assumed.
 import { performance } from 'node:perf_hooks';
-import type { GgufTarget } from './target.ts';
+import type { CeilingOptions, CeilingResult } from '../target.ts';
 
-export interface CeilingResult {
-  sequentialRps: number;
-  /** The best way of calling, measured again after it was chosen. */
-  ceilingRps: number;
-  /** What the best way of calling measured when it was chosen (biased upwards: kept for the report). */
-  selectedRps: number;
-  /** The best way of calling found: calls in flight × texts per call. */
-  concurrency: number;
-  batch: number;
-  /** Every configuration tried, texts per second. */
-  tried: { concurrency: number; batch: number; rps: number }[];
-  contexts: number;
-  threads: number;
-  /** Embeddings done while measuring (both parts). */
-  embeddings: number;
+/** What the ceiling drives: the gguf target's pool of contexts, called in process. */
+export interface CeilingSubject {
+  embed(texts: string[]): Promise<Float32Array[]>;
+  readonly facts: { contexts: number; threads: number };
 }
 
 /** Closed loop: `concurrency` callers each embedding `batch` texts per call for `ms`; texts per second. */
-async function closedLoop(target: GgufTarget, texts: readonly string[], start: number, concurrency: number, batch: number, ms: number, signal?: AbortSignal): Promise<{ rps: number; done: number }> {
+async function closedLoop(target: CeilingSubject, texts: readonly string[], start: number, concurrency: number, batch: number, ms: number, signal?: AbortSignal): Promise<{ rps: number; done: number }> {
   let next = start;
   let done = 0;
   const started = performance.now();
@@ -41,23 +30,7 @@ async function closedLoop(target: GgufTarget, texts: readonly string[], start: n
   return { rps: (done * 1000) / (performance.now() - started), done };
 }
 
-export interface CeilingOptions {
-  durationMs: number;
-  warmup?: number;
-  signal?: AbortSignal;
-  /** Where in `texts` the warm-up, sequential and search runs start. Default 0. */
-  searchFrom?: number;
-  /**
-   * Where the reported figure's run starts: give it the closed phase's first text, so the server
-   * and the ceiling are measured on the same texts (a window of a few hundred texts differs from
-   * the next in mean length by a few per cent, as much as the check's margin). Default: after the search.
-   */
-  confirmFrom?: number;
-  /** How long the reported figure's run lasts; give it the closed phase's length. Default durationMs. */
-  confirmMs?: number;
-}
-
-export async function measureCeiling(target: GgufTarget, texts: readonly string[], opts: CeilingOptions): Promise<CeilingResult> {
+export async function measureCeiling(target: CeilingSubject, texts: readonly string[], opts: CeilingOptions): Promise<CeilingResult> {
   const from = opts.searchFrom ?? 0;
   for (let i = 0; i < (opts.warmup ?? 16); i++) await target.embed([texts[(from + i) % texts.length]!]);
   const contexts = target.facts.contexts;

@@ -1,17 +1,23 @@
 // The gguf target: a GGUF embedding model served by a worker process (see worker.ts for why a
 // process). Opening it checks the file first, so a bad model becomes a ModelLoadError with a
-// reason and a fix instead of a llama.cpp abort.
+// reason and a fix instead of a llama.cpp abort. It has every capability: embed, model facts,
+// an `embedgate serve` of its own to drive over HTTP, its worker's pid, copies with their own
+// settings, the in-process ceiling, and restart.
 import { stat } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
+import { basename } from 'node:path';
 import { formatBytes } from '../../format.ts';
 import { checkGgufFile, GgufFileError, sha256File, type GgufSummary } from '../../gguf/check.ts';
 import type { ResolvedModel } from '../../plan.ts';
+import { heapProbeEnv } from '../../probes/heap-probe-env.ts';
 import type { ModelInfo, TargetDescription } from '../../result.ts';
-import type { EmbeddingTarget } from '../target.ts';
+import type { CeilingOptions, CeilingResult, CopySettings, EmbeddingTarget, HttpEndpoint, HttpServeParams, Target, TargetProcesses } from '../target.ts';
+import { measureCeiling } from './ceiling.ts';
 import { EmbedError, ModelLoadError } from './errors.ts';
-import type { OverflowPolicy, WorkerFacts } from './protocol.ts';
+import type { OverflowPolicy, WorkerConfig, WorkerFacts } from './protocol.ts';
+import { ServeProcess } from './serve-process.ts';
 import { chooseThreads, type ThreadChoice } from './threads.ts';
-import { WorkerProcess, type EmbedReply, type TextOutcome } from './worker-process.ts';
+import { WorkerProcess, type EmbedReply, type StartOptions, type TextOutcome } from './worker-process.ts';
 
 export { EmbedError, ModelLoadError } from './errors.ts';
 
@@ -32,28 +38,45 @@ export interface GgufTargetOptions {
   ref?: string;
   /** Tests only: hand the file to llama.cpp unchecked, to prove a crash in the worker is contained. */
   skipPreflight?: boolean;
+  /** Preload the heap probe into the worker, writing to `dir` (memory suites). */
+  heapProbe?: { dir: string; gcEveryMs?: number };
+  /** The environment of the worker (and of servers this target starts); default this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
-export class GgufTarget implements EmbeddingTarget {
+/** How a target was opened, kept to restart its worker and open copies and servers alike. */
+interface OpenedAs {
+  model: ResolvedModel;
+  config: WorkerConfig;
+  start: StartOptions;
+  env: NodeJS.ProcessEnv | undefined;
+  heapProbeDir: string | undefined;
+  ref: string;
+  closeGraceMs: number;
+}
+
+export class GgufTarget implements EmbeddingTarget, Required<Target> {
   private closed = false;
   /** How many texts were cut to the context so far (overflow: 'truncate'). */
   truncatedTexts = 0;
 
   constructor(
-    private readonly worker: WorkerProcess,
+    private worker: WorkerProcess,
     private readonly modelInfo: ModelInfo,
-    readonly facts: WorkerFacts,
     readonly threadChoice: ThreadChoice,
-    private readonly ref: string,
-    private readonly closeGraceMs: number,
+    private readonly opened: OpenedAs,
   ) {}
 
   describe(): TargetDescription {
-    return { ref: this.ref, kind: 'gguf', model: this.modelInfo };
+    return { ref: this.opened.ref, kind: 'gguf', model: this.modelInfo };
   }
 
   info(): ModelInfo {
     return this.modelInfo;
+  }
+
+  get facts(): WorkerFacts {
+    return this.worker.facts;
   }
 
   /** Worker pid, for fault injection and memory probes. */
@@ -61,11 +84,20 @@ export class GgufTarget implements EmbeddingTarget {
     return this.worker.pid;
   }
 
+  processes(): TargetProcesses {
+    const pid = this.worker.pid;
+    return {
+      pids: pid !== undefined ? [pid] : [],
+      ...(this.opened.heapProbeDir ? { heapProbeDir: this.opened.heapProbeDir } : {}),
+      ...(this.worker.death ? { exit: this.worker.death } : {}),
+    };
+  }
+
   get alive(): boolean {
     return !this.closed && this.worker.alive;
   }
 
-  /** Settles when the worker process is gone: closed, crashed or killed. */
+  /** Settles when the current worker process is gone: closed, crashed, killed or restarted. */
   get exited(): Promise<void> {
     return this.worker.exited;
   }
@@ -106,9 +138,60 @@ export class GgufTarget implements EmbeddingTarget {
     );
   }
 
+  /** A dedicated `embedgate serve` child on loopback with the same pool of contexts. */
+  async serveHttp(params: HttpServeParams): Promise<HttpEndpoint> {
+    const serve = await ServeProcess.start({
+      model: this.modelInfo.path,
+      contexts: this.facts.contexts,
+      threads: this.facts.threads,
+      ...(params.queue !== undefined ? { queue: params.queue } : {}),
+      ...(params.cacheMb !== undefined ? { cacheMb: params.cacheMb } : {}),
+      overflow: params.overflow ?? 'truncate',
+      ...(params.gcEveryMs !== undefined ? { gcEveryMs: params.gcEveryMs } : {}),
+      ...(params.onLog ? { onLog: params.onLog } : {}),
+      ...(this.opened.env ? { env: this.opened.env } : {}),
+    });
+    return {
+      url: serve.url,
+      modelId: basename(this.modelInfo.path),
+      processes: { pids: [serve.pid], heapProbeDir: serve.heapProbeDir },
+      server: serve,
+      close: () => serve.stop(),
+    };
+  }
+
+  /** A fresh worker of the same model and pool with its own settings; the checksum was verified when this one opened. */
+  openCopy(settings: CopySettings): Promise<GgufTarget> {
+    const { name, path, queryPrefix, documentPrefix, source } = this.opened.model;
+    return openGgufTarget({ name, path, queryPrefix, documentPrefix, source }, {
+      contexts: this.facts.contexts,
+      threads: this.facts.threads,
+      overflow: settings.overflow ?? this.opened.config.overflow,
+      ...(settings.heapProbe ? { heapProbe: settings.heapProbe } : {}),
+      ...(settings.onLog ? { onLog: settings.onLog } : {}),
+      ...(this.opened.env ? { env: this.opened.env } : {}),
+    });
+  }
+
+  measureCeiling(texts: readonly string[], opts: CeilingOptions): Promise<CeilingResult> {
+    return measureCeiling(this, texts, opts);
+  }
+
+  /** Shuts the worker down (SIGKILL after the close grace) and starts a new one with the same settings. */
+  async restart(): Promise<void> {
+    if (this.closed) throw new EmbedError('closed', `the gguf target for ${this.modelInfo.path} is closed`);
+    await this.worker.shutdown(this.opened.closeGraceMs);
+    const worker = await WorkerProcess.start(this.opened.config, this.opened.start);
+    if (this.closed) {
+      await worker.shutdown(0);
+      throw new EmbedError('closed', `the gguf target for ${this.modelInfo.path} was closed while it restarted`);
+    }
+    this.worker = worker;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    await this.worker.shutdown(this.closeGraceMs);
+    await this.worker.shutdown(this.opened.closeGraceMs);
   }
 }
 
@@ -159,16 +242,16 @@ export async function openGgufTarget(model: ResolvedModel, opts: GgufTargetOptio
   }
   opts.onLog?.(`gguf ${model.name}: ${choice.contexts} context(s) × ${opts.threads === 'node-llama-cpp-default' ? 'default' : choice.threads} thread(s): ${choice.reason}`);
 
-  const worker = await WorkerProcess.start(
-    {
-      modelPath: model.path,
-      contexts: choice.contexts,
-      ...(opts.threads === 'node-llama-cpp-default' ? {} : { threads: choice.threads }),
-      ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
-      overflow: opts.overflow ?? 'error',
-    },
-    { readyTimeoutMs: opts.readyTimeoutMs ?? 60_000, ...(opts.onLog ? { onLog: opts.onLog } : {}) },
-  );
+  const config: WorkerConfig = {
+    modelPath: model.path,
+    contexts: choice.contexts,
+    ...(opts.threads === 'node-llama-cpp-default' ? {} : { threads: choice.threads }),
+    ...(opts.contextSize !== undefined ? { contextSize: opts.contextSize } : {}),
+    overflow: opts.overflow ?? 'error',
+  };
+  const env = opts.heapProbe ? heapProbeEnv(opts.heapProbe.dir, opts.env ?? process.env, opts.heapProbe.gcEveryMs) : opts.env;
+  const start: StartOptions = { readyTimeoutMs: opts.readyTimeoutMs ?? 60_000, ...(opts.onLog ? { onLog: opts.onLog } : {}), ...(env ? { env } : {}) };
+  const worker = await WorkerProcess.start(config, start);
   let digest: string;
   try {
     digest = await sha256;
@@ -197,5 +280,13 @@ export async function openGgufTarget(model: ResolvedModel, opts: GgufTargetOptio
     threads: f.threads,
     contexts: f.contexts,
   };
-  return new GgufTarget(worker, info, f, choice, opts.ref ?? `gguf:${model.name}`, opts.closeGraceMs ?? 3000);
+  return new GgufTarget(worker, info, choice, {
+    model,
+    config,
+    start,
+    env: opts.env,
+    heapProbeDir: opts.heapProbe?.dir,
+    ref: opts.ref ?? `gguf:${model.name}`,
+    closeGraceMs: opts.closeGraceMs ?? 3000,
+  });
 }

@@ -14,6 +14,8 @@ const STDERR_TAIL_BYTES = 16 * 1024;
 export interface StartOptions {
   readyTimeoutMs: number;
   onLog?: (line: string) => void;
+  /** The worker's environment; default this process's. Each worker gets its own: never set on process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface EmbedReply {
@@ -86,6 +88,7 @@ export class WorkerProcess {
 
   static async start(config: WorkerConfig, opts: StartOptions): Promise<WorkerProcess> {
     const uvPool = Math.max(4, config.contexts + 2);
+    const env = opts.env ?? process.env;
     let child: ChildProcess;
     try {
       child = fork(WORKER_FILE, [JSON.stringify(config)], {
@@ -93,7 +96,7 @@ export class WorkerProcess {
         serialization: 'advanced',
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         // Each busy context holds one libuv thread while it evaluates; the default pool of 4 would cap the pool.
-        env: { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? String(uvPool) },
+        env: { ...env, UV_THREADPOOL_SIZE: env.UV_THREADPOOL_SIZE ?? String(uvPool) },
       });
     } catch (err) {
       throw new ModelLoadError(config.modelPath, 'spawn', `cannot start the worker process (${String(err)})`, 'check that node and tsx are installed', { cause: err });

@@ -12,6 +12,7 @@ import { loadSuite } from '../../config/load.ts';
 import { ensureFixtureModels } from '../../gguf/fixtures/ensure.ts';
 import { startServer, type EmbedServer } from '../../server/server.ts';
 import { TargetPool } from '../open.ts';
+import { need } from '../target.ts';
 import { baseUrlOf, openHttpTarget } from './target.ts';
 
 const GOLDEN = fileURLToPath(new URL('../../../fixtures/golden/baseline.json', import.meta.url));
@@ -77,7 +78,7 @@ describe('http target', () => {
     expect(loaded.plan.target).toMatchObject({ type: 'http', name: server.url, http: { url: server.url, model: 'baseline', queryPrefix: 'q: ', documentPrefix: 'd: ' } });
     const pool = new TargetPool();
     try {
-      expect((await pool.get(loaded.plan.target)).info().queryPrefix).toBe('q: ');
+      expect(need(await pool.get(loaded.plan.target), 'test', 'info').info().queryPrefix).toBe('q: ');
     } finally {
       await pool.closeAll();
     }

@@ -1,11 +1,14 @@
 // The http target: any OpenAI-compatible embeddings endpoint (llama.cpp's server, Ollama,
 // text-embeddings-inference, vLLM, embedgate serve, a team's own service), through the official
 // openai client. Opening it asks /v1/models for the model (if the server has that route) and
-// embeds one probe text, so info() knows the dimensions before a runner asks.
+// embeds one probe text, so info() knows the dimensions before a runner asks. It is driven where
+// it is; it cannot measure an in-process ceiling or restart, and names its process only when it
+// listens on this machine.
 import OpenAI from 'openai';
 import type { HttpTargetSpec } from '../../plan.ts';
+import { pidListeningOn, processEnvironment } from '../../probes/process-memory.ts';
 import type { ModelInfo, TargetDescription } from '../../result.ts';
-import type { EmbeddingTarget } from '../target.ts';
+import type { EmbeddingTarget, HttpEndpoint, TargetProcesses } from '../target.ts';
 
 export type { HttpTargetSpec } from '../../plan.ts';
 
@@ -39,6 +42,8 @@ export function baseUrlOf(url: string): string {
   return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
 }
 
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
 export class HttpTarget implements EmbeddingTarget {
   constructor(
     private readonly client: OpenAI,
@@ -58,6 +63,26 @@ export class HttpTarget implements EmbeddingTarget {
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     return embedWith(this.client, this.modelInfo.name, texts, this.url);
+  }
+
+  /** The server as it runs: the suite's server settings do not reach it. */
+  async serveHttp(): Promise<HttpEndpoint> {
+    return {
+      url: this.url.replace(/\/v1\/?$/, '').replace(/\/+$/, ''),
+      modelId: this.modelInfo.name,
+      processes: this.processes(),
+      close: async () => {},
+    };
+  }
+
+  /** The process listening on the target's port, found through its socket when it is on this machine. */
+  processes(): TargetProcesses {
+    const u = new URL(this.url);
+    if (!LOOPBACK.has(u.hostname)) return { pids: [], unavailable: `${u.host} is another machine: its memory cannot be read from here` };
+    const pid = pidListeningOn(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
+    if (pid === undefined) return { pids: [], unavailable: `no process of this user listens on ${u.host}: its memory cannot be read` };
+    const dir = processEnvironment(pid)?.EMBEDGATE_HEAP_PROBE_DIR;
+    return { pids: [pid], ...(dir ? { heapProbeDir: dir } : {}) };
   }
 
   async close(): Promise<void> {

@@ -1,27 +1,15 @@
 // `target: { swarm: simulated }`: the swarm simulation alone, with simulated work. It stands in the
-// run loop's target slot but has no model and embeds nothing; the swarm runner knows it by kind.
-import type { ModelInfo, TargetDescription } from '../../result.ts';
-import type { EmbeddingTarget } from '../target.ts';
+// run loop's target slot with no capability at all: no model, no embedding, no process. The swarm
+// runner does simulated work when its target cannot embed.
+import type { TargetDescription } from '../../result.ts';
+import type { Target } from '../target.ts';
 
-export class SimulationOnlyTarget implements EmbeddingTarget {
+export class SimulationOnlyTarget implements Target {
   constructor(private readonly name: string) {}
 
   describe(): TargetDescription {
     return { ref: `swarm:${this.name}`, kind: 'swarm' };
   }
 
-  info(): ModelInfo {
-    throw new Error('the simulated swarm has no model; give the suite a gguf or http target for real work');
-  }
-
-  embed(): Promise<Float32Array[]> {
-    return Promise.reject(new Error('the simulated swarm embeds nothing; give the suite a gguf or http target for real work'));
-  }
-
   async close(): Promise<void> {}
-}
-
-/** Whether a target is the simulation alone (no embedder behind it). */
-export function isSimulationOnly(target: EmbeddingTarget): boolean {
-  return target.describe().kind === 'swarm';
 }

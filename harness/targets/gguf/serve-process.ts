@@ -1,15 +1,16 @@
-// Starts `embedgate serve` as a child process on 127.0.0.1 for a load or memory suite, with the
-// heap probe preloaded (server and llama.cpp worker both), measures its cold start (spawn to
+// Starts `embedgate serve` as a child process on 127.0.0.1, the gguf target's URL to drive, with
+// the heap probe preloaded (server and llama.cpp worker both), measures its cold start (spawn to
 // /health 200) and records how it ended: a SIGKILL the harness did not send counts as OOM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { oomLines } from '../probes/oom.ts';
+import { heapProbeEnv } from '../../probes/heap-probe-env.ts';
+import { oomLines } from '../../probes/oom.ts';
+import type { DedicatedServer } from '../target.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/embedgate.mjs', import.meta.url));
-export const HEAP_PROBE = fileURLToPath(new URL('../probes/heap-probe.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/embedgate.mjs', import.meta.url));
 
 export interface ServeOptions {
   /** Model name or .gguf path, as `embedgate serve --model` takes it. */
@@ -26,20 +27,11 @@ export interface ServeOptions {
   /** Have the heap probe run a full GC this often and record memory after it (memory suites). */
   gcEveryMs?: number;
   onLog?: (line: string) => void;
+  /** The child's environment before the heap probe is added; default this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** NODE_OPTIONS and the probe directory that make a Node process (and its children) report its heap. */
-export function heapProbeEnv(dir: string, env: NodeJS.ProcessEnv = process.env, gcEveryMs?: number): NodeJS.ProcessEnv {
-  const existing = env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ` : '';
-  return {
-    ...env,
-    NODE_OPTIONS: `${existing}--import ${HEAP_PROBE}`,
-    EMBEDGATE_HEAP_PROBE_DIR: dir,
-    ...(gcEveryMs !== undefined ? { EMBEDGATE_HEAP_PROBE_GC_MS: String(gcEveryMs) } : {}),
-  };
-}
-
-export class ServeProcess {
+export class ServeProcess implements DedicatedServer {
   private stderrText = '';
   private stopping = false;
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -70,6 +62,13 @@ export class ServeProcess {
     return this.stderrText;
   }
 
+  /** The server's exit, and its worker's deaths and circuit openings it logged. */
+  crashes(): string[] {
+    const lines = this.stderrText.split('\n').filter((l) => /worker: down|circuit open/.test(l));
+    if (!this.alive) lines.unshift(`embedgate serve exited (${this.exit?.signal ?? `code ${this.exit?.code}`})`);
+    return lines;
+  }
+
   /** Evidence of running out of memory: a SIGKILL we did not send, or OOM lines in its output (a worker killed and restarted). */
   oomEvidence(): string[] {
     const lines = oomLines(this.stderrText);
@@ -86,7 +85,7 @@ export class ServeProcess {
     if (opts.cacheMb !== undefined) args.push('--cache-mb', String(opts.cacheMb));
     if (opts.overflow !== undefined) args.push('--overflow', opts.overflow);
     const started = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: heapProbeEnv(dir, process.env, opts.gcEveryMs) });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: heapProbeEnv(dir, opts.env ?? process.env, opts.gcEveryMs) });
     let text = '';
     let exit: ServeProcess['exit'];
     let proc: ServeProcess | undefined;
