@@ -1,7 +1,7 @@
 // Typed events that flow one way: runners emit, the event log and reporters listen.
 // Every event is one line of events.jsonl, written as it happens.
-import type { WindowCheckSpec } from './gates/windows.ts';
-import type { CheckStatus, Metrics, Provenance, RunReport, SuiteResult, TargetDescription } from './result.ts';
+import type { WindowRule } from './plan.ts';
+import type { CheckStatus, Metrics, Provenance, RunReport, SourcePosition, SuiteResult, TargetDescription } from './result.ts';
 
 interface EventBase {
   /** ISO time the event was emitted. */
@@ -27,8 +27,8 @@ export interface PlannedSuiteSummary {
   kind: string;
   file: string;
   fileSha256?: string;
-  /** Checks over windows, with their rules, so a rebuilt report can judge them from window events. */
-  windowChecks?: WindowCheckSpec[];
+  /** The suite's checks, so a rebuilt report can list those it could not judge and judge those over windows from window events. */
+  checks?: PlannedCheckSummary[];
 }
 
 export interface SuiteStartEvent extends EventBase {
@@ -79,6 +79,14 @@ export interface WindowEvent extends EventBase {
   histogram?: string;
   /** Verdicts of the suite's window checks on this window; set by the run loop, never by a runner. */
   checks?: WindowCheckVerdict[];
+}
+
+export interface PlannedCheckSummary {
+  source: string;
+  operator: string;
+  position?: SourcePosition;
+  implicit?: boolean;
+  window?: WindowRule;
 }
 
 export interface WindowCheckVerdict {

@@ -90,4 +90,22 @@ describe('console reporter', () => {
     expect(text).toContain('harness errors (the run fails with exit 3):\n  - reporter "broken" failed in onRunEnd: no space left');
     expect(text).toContain('report /tmp/x');
   });
+
+  it('prints one line for a failing window as it closes, nothing for a passing one', () => {
+    const err = stream(false);
+    const mux = createReporterMux([createConsoleReporter({ out: stream(false), err, env: {} })], { outDir: '/tmp/x' });
+    const window = (index: number, status: 'pass' | 'fail', detail: string): HarnessEvent => ({
+      type: 'window',
+      time: at(index),
+      suite: 'soak-1',
+      index,
+      startMs: (index - 1) * 60_000,
+      endMs: index * 60_000,
+      metrics: {},
+      checks: [{ source: 'latency.p95 <= 2s', status, detail }],
+    });
+    mux.dispatch(window(1, 'pass', 'latency.p95 1.2 s <= 2s'));
+    mux.dispatch(window(2, 'fail', 'latency.p95 2.5 s <= 2s'));
+    expect(err.text()).toBe('  ✗ soak-1 window 2 (1 min–2 min): latency.p95 <= 2s  latency.p95 2.5 s <= 2s\n');
+  });
 });
