@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { EmitFn, HarnessEvent } from './events.ts';
 import { evaluateCheck } from './gates/evaluate.ts';
 import { judgeRun, judgeSuite } from './gates/verdict.ts';
-import { SUITE_KINDS } from './kinds.ts';
+import { kindNamed } from './kinds/registry.ts';
 import { machineMetrics } from './machine.ts';
 import type { GatePlan, SuitePlan } from './plan.ts';
 import { collectProvenance } from './provenance.ts';
@@ -19,7 +19,6 @@ import {
   type SuiteResult,
   type TargetDescription,
 } from './result.ts';
-import { RUNNERS } from './kinds/runners.ts';
 import type { RunnerOutput } from './kinds/runner.ts';
 import type { TargetPool } from './targets/open.ts';
 import { describeWithModel, type Target } from './targets/target.ts';
@@ -70,8 +69,10 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
   });
 
   emit({ type: 'suite-start', suite: plan.name, kind: plan.kind, target: base.target });
-  const runner = RUNNERS[plan.kind];
-  if (!runner || !SUITE_KINDS[plan.kind]?.implemented) {
+  const kind = kindNamed(plan.kind);
+  // Imported only now: checking or listing suites never loads runners.
+  const runner = kind?.implemented ? await kind.runner() : undefined;
+  if (!runner) {
     return finish({ outcome: 'inconclusive', reason: `suite kind "${plan.kind}" is not implemented in this version of embedgate` });
   }
 

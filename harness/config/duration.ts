@@ -1,5 +1,11 @@
-// Durations as written in YAML ("250ms", "2s", "5m", "1h"), turned into milliseconds for the plan.
-import { DURATION_PATTERN } from '../kinds.ts';
+// Durations as written in YAML ("250ms", "2s", "5m", "1h"): the one pattern, the one parser, and
+// the TypeBox type that parameter schemas use, so a suite's plan carries milliseconds.
+import { Type, type TString, type TTransform } from '@sinclair/typebox';
+
+/** A duration written in YAML: "250ms", "2s", "5m", "1h". */
+export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
+
+export const DURATION_EXPECTED = 'a number followed by ms, s, m or h, e.g. 250ms, 2s, 5m';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const PATTERN = new RegExp(DURATION_PATTERN);
@@ -11,4 +17,15 @@ export function parseDuration(text: string): number | undefined {
   return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
 }
 
-export const DURATION_EXPECTED = 'a number followed by ms, s, m or h, e.g. 250ms, 2s, 5m';
+export type TDuration = TTransform<TString, number>;
+
+/**
+ * A duration parameter: JSON Schema `{ type: string, pattern }` for validation and editors, decoded
+ * to milliseconds. `options` carries the description and, when it has one, the default ("2s").
+ */
+export function Duration(options: { description: string; default?: string }): TDuration {
+  return Type.Transform(Type.String({ pattern: DURATION_PATTERN, ...options }))
+    .Decode((text) => parseDuration(text)!)
+    .Encode((ms) => `${ms}ms`);
+}
+

@@ -2,7 +2,7 @@
 // file and of all its suites together.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SUITE_KINDS } from '../kinds.ts';
+import { SUITE_KINDS } from '../kinds/registry.ts';
 import type { GatePlan, SuitePlan } from '../plan.ts';
 import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts';
 import { buildGateSchema } from './schema.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { SUITE_KINDS } from '../kinds.ts';
+import { SUITE_KINDS } from '../kinds/registry.ts';
 import { SCHEMA_DIR } from '../paths.ts';
 import { buildSuiteSchema, renderSchemaFiles } from './schema.ts';
 

@@ -1,7 +1,10 @@
-// JSON Schemas of suite and gate files, built from SUITE_KINDS so that a new kind or parameter
-// shows up in validation and in editors at once. The loader validates with exactly these schemas;
+// JSON Schemas of suite and gate files, built from the kind registry so that a new kind or
+// parameter shows up in validation and in editors at once. The loader validates with exactly these schemas;
 // scripts/write-schemas.ts writes them to suites/schema/ for editors (yaml-language-server).
-import { DURATION_PATTERN, SUITE_KINDS, type SuiteKindSpec } from '../kinds.ts';
+import { paramsJsonSchema } from '../kinds/params.ts';
+import { SUITE_KINDS, type KindRegistry } from '../kinds/registry.ts';
+import { DURATION_PATTERN } from './duration.ts';
+import { CHECK_ITEM_SCHEMA } from './window-rule.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -24,10 +27,10 @@ const target = (what: string): Schema => ({
 });
 
 /** The schema of one suite file. */
-export function buildSuiteSchema(kinds: Record<string, SuiteKindSpec> = SUITE_KINDS): Schema {
+export function buildSuiteSchema(kinds: KindRegistry = SUITE_KINDS): Schema {
   const names = Object.keys(kinds);
   const blocks = Object.fromEntries(
-    names.map((k) => [k, { ...kinds[k]!.paramsSchema, description: `parameters of kind ${k}: ${kinds[k]!.description}` }]),
+    names.map((k) => [k, { ...paramsJsonSchema(kinds[k]!.params), description: `parameters of kind ${k}: ${kinds[k]!.description}` }]),
   );
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -46,7 +49,7 @@ export function buildSuiteSchema(kinds: Record<string, SuiteKindSpec> = SUITE_KI
       checks: {
         type: 'array',
         description: 'gate checks, e.g. "single.latency.p95 <= 50ms"; grammar in docs/checks.md',
-        items: { type: 'string', minLength: 1, description: 'one comparison between two expressions over metrics' },
+        items: CHECK_ITEM_SCHEMA,
       },
       vectorChecks: {
         type: 'boolean',
@@ -57,7 +60,7 @@ export function buildSuiteSchema(kinds: Record<string, SuiteKindSpec> = SUITE_KI
     // The parameter block is named after the kind: only that block may appear, and it is required
     // when the kind has required parameters.
     allOf: names.map((k) => {
-      const required = (kinds[k]!.paramsSchema['required'] as string[] | undefined)?.length ? [k] : [];
+      const required = (paramsJsonSchema(kinds[k]!.params)['required'] as string[] | undefined)?.length ? [k] : [];
       return {
         if: { properties: { kind: { const: k } }, required: ['kind'] },
         then: {
@@ -70,7 +73,7 @@ export function buildSuiteSchema(kinds: Record<string, SuiteKindSpec> = SUITE_KI
 }
 
 /** The schema of one gate file. */
-export function buildGateSchema(kinds: Record<string, SuiteKindSpec> = SUITE_KINDS): Schema {
+export function buildGateSchema(kinds: KindRegistry = SUITE_KINDS): Schema {
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'embedgate gate',
@@ -128,7 +131,7 @@ export function buildModelsSchema(): Schema {
 }
 
 /** The files scripts/write-schemas.ts writes to suites/schema/, by file name, exactly as written. */
-export function renderSchemaFiles(kinds: Record<string, SuiteKindSpec> = SUITE_KINDS): Record<string, string> {
+export function renderSchemaFiles(kinds: KindRegistry = SUITE_KINDS): Record<string, string> {
   const render = (schema: Schema) => `${JSON.stringify(schema, null, 2)}\n`;
   return {
     'suite.schema.json': render(buildSuiteSchema(kinds)),

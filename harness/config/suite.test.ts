@@ -40,7 +40,7 @@ checks:
 `);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const plan = result.plan;
-    expect(plan).toMatchObject({ name: 'bench-embed', kind: 'bench', timeoutMs: 300_000, params: { batchSize: 8, time: '2s' } });
+    expect(plan).toMatchObject({ name: 'bench-embed', kind: 'bench', timeoutMs: 300_000, params: { batchSize: 8, time: 2000, warmup: 250, minIterations: 10 } });
     expect(plan.fileSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(plan.target).toMatchObject({ type: 'gguf', name: 'candidate', position: { line: 3, col: 17 } });
     expect(plan.target.model).toMatchObject({ name: 'candidate', fixture: 'candidate', documentPrefix: '' });
@@ -98,7 +98,10 @@ checks:
   - memory.rss.peak < 70% * machine.memory
 `);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.plan.params).toEqual({ connections: 100, duration: '30s' });
+    // Decoded once at load time: durations in ms, every default applied, nested blocks included.
+    expect(result.plan.params).toMatchObject({ connections: 100, duration: 30_000, warmup: 2000, rounds: 2, repeatShare: 0.2, inputsPerRequest: 1, ceiling: true });
+    expect(result.plan.params).toMatchObject({ open: { share: 0.7, connections: 200 }, overload: { factor: 2, recoveryLimit: 30_000 }, phases: ['sequential', 'closed', 'open'] });
+    expect(result.plan.params['dataset']).toBeUndefined();
     expect(result.plan.checks).toHaveLength(3);
   });
 

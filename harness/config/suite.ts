@@ -1,10 +1,14 @@
 // Loads one suite file into a SuitePlan, or into every error the file has.
 //
-// Kinds with `implemented: false` load: their parameter block is only required to be a mapping and
+// Planned kinds (no runner yet) load: their parameter block is only required to be a mapping and
 // their checks are parsed but metric names are not checked (the catalog is still empty). That lets
 // gates name the suites they will need today; the gate verdict is inconclusive until a runner exists.
+// A valid parameter block is decoded once here (defaults applied, durations in ms), so the runner
+// reads plan.params as its kind's params type.
 import path from 'node:path';
-import { SUITE_KINDS, type SuiteKindSpec } from '../kinds.ts';
+import { DEFAULT_TIMEOUT_MS } from '../kinds/kind.ts';
+import { decodeParams } from '../kinds/params.ts';
+import { kindNamed, SUITE_KINDS, type KindRegistry } from '../kinds/registry.ts';
 import type { HttpTargetSpec, SuitePlan, TargetRef } from '../plan.ts';
 import { parseDuration } from './duration.ts';
 import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts';
@@ -21,19 +25,15 @@ export interface LoadContext {
   env?: Record<string, string | undefined>;
   /** Base for paths given on the command line; defaults to process.cwd(). */
   cwd?: string;
-  /** Defaults to SUITE_KINDS. */
-  kinds?: Record<string, SuiteKindSpec>;
+  /** Defaults to the registry's kinds. */
+  kinds?: KindRegistry;
   /** Defaults to suites/models.yaml. */
   catalog?: ModelCatalog;
 }
 
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-/** Kinds whose whole point is to run long. */
-const KIND_TIMEOUT_MS: Record<string, number> = { soak: 25 * 3_600_000 };
+const schemas = new WeakMap<KindRegistry, Record<string, unknown>>();
 
-const schemas = new WeakMap<Record<string, SuiteKindSpec>, Record<string, unknown>>();
-
-function suiteSchema(kinds: Record<string, SuiteKindSpec>): Record<string, unknown> {
+function suiteSchema(kinds: KindRegistry): Record<string, unknown> {
   let schema = schemas.get(kinds);
   if (!schema) schemas.set(kinds, (schema = buildSuiteSchema(kinds)));
   return schema;
@@ -49,39 +49,47 @@ export function loadSuite(file: string, context: LoadContext = {}): LoadResult<S
 
   const data = source.data as Record<string, unknown>;
   const kinds = context.kinds ?? SUITE_KINDS;
-  const kind = typeof data['kind'] === 'string' && Object.hasOwn(kinds, data['kind']) ? kinds[data['kind']] : undefined;
+  const kind = typeof data['kind'] === 'string' ? kindNamed(data['kind'], kinds) : undefined;
   const compiled = compileChecks(source, { ...(kind ? { kind } : {}), hasCompare: data['compare'] !== undefined });
   errors.push(...compiled.errors);
   const target = targetRef(source, 'target', context, errors);
   const compare = data['compare'] === undefined ? undefined : targetRef(source, 'compare', context, errors);
   for (const [key, ref] of [['target', target], ['compare', compare]] as const) {
-    if (ref?.type === 'swarm' && (kind?.kind !== 'swarm' || key === 'compare')) {
+    if (ref?.type === 'swarm' && (kind?.name !== 'swarm' || key === 'compare')) {
       const message = key === 'compare' ? 'compare: needs an embedder (the old model), not the simulated swarm' : 'only a suite of kind swarm can run against the simulated swarm';
       errors.push({ ...ref.position!, path: `${key}.swarm`, message, expected: '{ gguf: <model> } or { http: <URL> }' });
     }
   }
-  const params = kind ? data[kind.kind] : undefined;
+  const params = kind ? data[kind.name] : undefined;
   if (errors.length === 0 && kind?.checkParams && typeof params === 'object' && params !== null) {
     for (const problem of kind.checkParams(params as Record<string, unknown>, absolute)) {
-      const segments = [kind.kind, ...problem.path];
+      const segments = [kind.name, ...problem.path];
       errors.push({ file: absolute, ...positionOf(source, segments), path: formatPath(segments), message: problem.message, expected: problem.expected });
     }
   }
 
   if (errors.length > 0 || !kind || !target) return { ok: false, errors: sortConfigErrors(errors) };
+  let decoded: Record<string, unknown>;
+  try {
+    decoded = decodeParams(kind.params, params) as Record<string, unknown>;
+  } catch (cause) {
+    // The block passed the JSON Schema; TypeBox disagreeing with ajv is a harness bug, said where it bit.
+    const at = { file: absolute, ...positionOf(source, [kind.name]), path: kind.name };
+    return { ok: false, errors: [{ ...at, message: `parameters could not be decoded: ${(cause as Error).message}`, expected: `parameters of kind ${kind.name}` }] };
+  }
   const timeout = typeof data['timeout'] === 'string' ? parseDuration(data['timeout']) : undefined;
   return {
     ok: true,
     plan: {
       name: data['suite'] as string,
-      kind: kind.kind,
+      kind: kind.name,
       file: absolute,
       fileSha256: source.sha256,
       target,
       ...(compare ? { compare } : {}),
-      params: (data[kind.kind] as Record<string, unknown> | undefined) ?? {},
+      params: decoded,
       checks: compiled.checks,
-      timeoutMs: timeout ?? KIND_TIMEOUT_MS[kind.kind] ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: timeout ?? kind.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     },
   };
 }

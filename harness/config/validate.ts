@@ -2,15 +2,14 @@
 // ConfigError a user can act on: the YAML position of the offending node, its path, and what the
 // schema expected there (taken from the schema's own descriptions).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { DURATION_PATTERN } from '../kinds.ts';
 import { didYouMean } from '../gates/suggest.ts';
-import { DURATION_EXPECTED } from './duration.ts';
+import { DURATION_EXPECTED, DURATION_PATTERN } from './duration.ts';
 import type { ConfigError } from './errors.ts';
 import { formatPath, pointerToPath, positionOf, type PathSegment, type YamlSource } from './yaml-source.ts';
 
 type Schema = Record<string, unknown>;
 
-// strict: false because parameter schemas come from kinds.ts and may use annotations ajv does not know.
+// strict: false because parameter schemas come from the kinds and may use annotations ajv does not know.
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
 const compiled = new WeakMap<Schema, ValidateFunction>();
 
@@ -67,7 +66,8 @@ function translate(source: YamlSource, error: ErrorObject): ConfigError[] {
       return make(at, message, typeof kind === 'string' ? `parameters under '${kind}:'` : undefined, 'key');
     }
     case 'type':
-      return make(at, `wrong type: expected ${article(String(error.params['type']))}, found ${describe(error.data)}`, described);
+      // A schema with several types (a check: string or mapping) reports them joined by commas.
+      return make(at, `wrong type: expected ${String(error.params['type']).split(',').map(article).join(' or ')}, found ${describe(error.data)}`, described);
     case 'enum': {
       const allowed = (error.params['allowedValues'] as unknown[]).map(String);
       const name = typeof at[at.length - 1] === 'string' ? String(at[at.length - 1]) : 'value';

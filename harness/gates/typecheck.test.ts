@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricCatalog } from '../kinds.ts';
-import { SUITE_KINDS } from '../kinds.ts';
+import type { MetricCatalog } from '../kinds/catalog.ts';
+import { KINDS } from '../kinds/registry.ts';
 import { parseCheck } from './parse.ts';
 import { typeCheck, type TypeEnvironment } from './typecheck.ts';
 
@@ -34,7 +34,7 @@ describe('typeCheck accepts', () => {
   });
 
   it('checks bench checks from the brief against the real catalog', () => {
-    const bench: TypeEnvironment = { kind: 'bench', metrics: SUITE_KINDS.bench!.metrics, hasCompare: true };
+    const bench: TypeEnvironment = { kind: 'bench', metrics: KINDS.bench.metrics, hasCompare: true };
     expect(errors('single.latency.p95 <= 50ms', bench)).toEqual([]);
     expect(errors('batch.throughput >= 0.9 * baseline.batch.throughput', bench)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // Load-time checking of a parsed check against the metrics its suite kind produces: every name
 // must exist, and time, bytes and plain numbers must not be mixed. A check that passes here can
 // still be inconclusive at run time (a metric not measured), but never meaningless.
-import { MACHINE_METRICS, type MetricCatalog } from '../kinds.ts';
+import { MACHINE_METRICS, type MetricCatalog } from '../kinds/catalog.ts';
 import type { Dimension } from '../result.ts';
 import { SCOPES, metricsOf, type CheckExpression, type MetricNode, type ValueNode } from './expression.ts';
 import { didYouMean } from './suggest.ts';

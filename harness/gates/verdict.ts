@@ -1,7 +1,7 @@
 // From check results to suite outcomes, and from suite outcomes to the gate's verdict and exit
 // code. Pure functions; each answer carries a one-line reason a reviewer can act on.
-import { SUITE_KINDS, type SuiteKindSpec } from '../kinds.ts';
 import { EXIT } from '../exit-codes.ts';
+import { SUITE_KINDS } from '../kinds/registry.ts';
 import type { CheckResult, SuiteOutcome, Verdict } from '../result.ts';
 
 export interface SuiteJudgement {
@@ -52,7 +52,7 @@ export interface GateJudgement {
 export function judgeGate(
   suites: readonly SuiteSummary[],
   needs: readonly string[] = [],
-  kinds: Record<string, SuiteKindSpec> = SUITE_KINDS,
+  kinds: Readonly<Record<string, { implemented: boolean }>> = SUITE_KINDS,
 ): GateJudgement {
   const covered = new Set(suites.map((s) => s.kind));
   const missingKinds = needs.filter((k) => !covered.has(k));
@@ -103,7 +103,7 @@ export function judgeRun(
   suites: readonly SuiteSummary[],
   needs: readonly string[] = [],
   circumstances: RunCircumstances = {},
-  kinds: Record<string, SuiteKindSpec> = SUITE_KINDS,
+  kinds: Readonly<Record<string, { implemented: boolean }>> = SUITE_KINDS,
 ): GateJudgement {
   const judged = judgeGate(suites, needs, kinds);
   if (judged.verdict === 'fail') return judged;

@@ -1,7 +1,13 @@
 // Latency lives in HDR histograms so that runs, phases and workers can be merged before
 // percentiles are taken. Values are recorded in microseconds and reported in milliseconds.
 import * as hdr from 'hdr-histogram-js';
-import type { Metrics } from '../result.ts';
+import type { MetricValue } from '../result.ts';
+
+/** The percentiles every latency metric comes in: `<prefix>.latency.<p>`. */
+export const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p99_9', 'max', 'min', 'mean'] as const;
+export type Percentile = (typeof PERCENTILES)[number];
+/** `latency.p95` for prefix '', `open.latency.p95` for prefix 'open'. */
+export type LatencyMetricName<P extends string> = P extends '' ? `latency.${Percentile}` : `${P}.latency.${Percentile}`;
 
 const MICROS_PER_MS = 1000;
 /** One hour in microseconds: anything slower is clamped and counted as the max. */
@@ -63,21 +69,22 @@ export class LatencyHistogram {
     return hdr.encodeIntoCompressedBase64(this.histogram);
   }
 
-  /** `<prefix>.latency.{p50,p90,p95,p99,p99_9,max,min,mean}` (`latency.…` for prefix ''); empty when nothing was recorded. */
-  toMetrics(prefix: string): Metrics {
+  /** `<prefix>.latency.<p>` for every percentile (`latency.…` for prefix ''); empty when nothing was recorded. */
+  toMetrics<P extends string>(prefix: P): Partial<Record<LatencyMetricName<P>, MetricValue>> {
     if (this.count === 0) return {};
     const h = this.histogram;
-    const ms = (value: number) => ({ value, unit: 'ms' as const });
-    const name = (p: string) => (prefix === '' ? `latency.${p}` : `${prefix}.latency.${p}`);
-    return {
-      [name('p50')]: ms(this.percentileMs(50)),
-      [name('p90')]: ms(this.percentileMs(90)),
-      [name('p95')]: ms(this.percentileMs(95)),
-      [name('p99')]: ms(this.percentileMs(99)),
-      [name('p99_9')]: ms(this.percentileMs(99.9)),
-      [name('max')]: ms(h.maxValue / MICROS_PER_MS),
-      [name('min')]: ms(h.minNonZeroValue / MICROS_PER_MS),
-      [name('mean')]: ms(h.mean / MICROS_PER_MS),
+    const value: Record<Percentile, number> = {
+      p50: this.percentileMs(50),
+      p90: this.percentileMs(90),
+      p95: this.percentileMs(95),
+      p99: this.percentileMs(99),
+      p99_9: this.percentileMs(99.9),
+      max: h.maxValue / MICROS_PER_MS,
+      min: h.minNonZeroValue / MICROS_PER_MS,
+      mean: h.mean / MICROS_PER_MS,
     };
+    return Object.fromEntries(
+      PERCENTILES.map((p) => [prefix === '' ? `latency.${p}` : `${prefix}.latency.${p}`, { value: value[p], unit: 'ms' as const }]),
+    ) as Record<LatencyMetricName<P>, MetricValue>;
   }
 }

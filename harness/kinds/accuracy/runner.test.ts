@@ -12,6 +12,8 @@ import { hashString, Prng } from '../../random.ts';
 import type { SuitePlan } from '../../plan.ts';
 import type { ModelInfo } from '../../result.ts';
 import type { EmbeddingTarget } from '../../targets/target.ts';
+import { decodeParams } from '../params.ts';
+import { ACCURACY_PARAMS } from './params.ts';
 import { runAccuracy } from './runner.ts';
 
 const DIMS = 128;
@@ -45,7 +47,7 @@ function target(vector: (text: string) => Float32Array): EmbeddingTarget {
 const file = goldenFile();
 const plan: SuitePlan = {
   name: 'fidelity', kind: 'accuracy', file: join(file, '..', 'suite.yaml'), fileSha256: '', target: { type: 'gguf', name: 'fake' },
-  params: { golden: 'golden.json' }, checks: [], timeoutMs: 60_000,
+  params: decodeParams(ACCURACY_PARAMS, { golden: 'golden.json' }), checks: [], timeoutMs: 60_000,
 };
 const run = (t: EmbeddingTarget) => runAccuracy({ plan, target: t, emit: () => {}, signal: new AbortController().signal, seed: 1 });
 const check = (source: string, metrics: Awaited<ReturnType<typeof run>>['metrics']) => evaluateCheck(parseCheck(source), { self: metrics, machine: {} }).status;

@@ -5,9 +5,11 @@ import { readGolden, sha256Text } from '../../golden.ts';
 import { cosine, normalisedSquaredError } from '../../metrics/vector-math.ts';
 import { mean, percentileOfSorted } from '../../metrics/statistics.ts';
 import { emptyHygiene, finishHygiene, inspectVectors } from '../../metrics/vector-hygiene.ts';
-import type { Metrics } from '../../result.ts';
 import { need } from '../../targets/target.ts';
+import { metricWriter } from '../catalog.ts';
 import type { Runner } from '../runner.ts';
+import { ACCURACY_METRICS } from './metrics.ts';
+import type { AccuracyParams } from './params.ts';
 
 const BATCH = 16;
 
@@ -18,7 +20,7 @@ export const runAccuracy: Runner = async ({ plan, target: given, compare, emit, 
   if (compare) {
     throw new Error(`${plan.file}: an accuracy suite compares its target with golden vectors; remove "compare:" (each model needs its own golden file)`);
   }
-  const params = plan.params as { golden: string; allowOtherModel?: boolean };
+  const params = plan.params as AccuracyParams;
   const goldenPath = resolve(dirname(plan.file), params.golden);
   const golden = readGolden(goldenPath);
   const info = target.info();
@@ -66,16 +68,16 @@ export const runAccuracy: Runner = async ({ plan, target: given, compare, emit, 
   // A NaN cosine (zero vector, wrong length) is the worst possible agreement, not a missing value.
   const sorted = cosines.map((c) => (Number.isNaN(c.cosine) ? -1 : c.cosine)).sort((a, b) => a - b);
   const finiteErrors = errors.filter(Number.isFinite);
-  const metrics: Metrics = {
-    'cosine.min': { value: sorted[0]!, unit: 'score' },
-    'cosine.p1': { value: percentileOfSorted(sorted, 1), unit: 'score' },
-    'cosine.mean': { value: mean(sorted), unit: 'score' },
-    items: { value: cosines.length, unit: 'count' },
-    'dimension.mismatches': { value: dimensionMismatches, unit: 'count' },
-    'vectors.invalid': { value: hygiene.invalid, unit: 'count' },
-  };
-  if (finiteErrors.length > 0) metrics.nmse = { value: mean(finiteErrors), unit: 'score' };
-  if (compareTokens) metrics['tokens.mismatches'] = { value: tokenMismatches.length, unit: 'count' };
+  const out = metricWriter(ACCURACY_METRICS);
+  out.set('cosine.min', sorted[0]!);
+  out.set('cosine.p1', percentileOfSorted(sorted, 1));
+  out.set('cosine.mean', mean(sorted));
+  out.set('items', cosines.length);
+  out.set('dimension.mismatches', dimensionMismatches);
+  out.set('vectors.invalid', hygiene.invalid);
+  if (finiteErrors.length > 0) out.set('nmse', mean(finiteErrors));
+  if (compareTokens) out.set('tokens.mismatches', tokenMismatches.length);
+  const metrics = out.metrics;
 
   const worst = [...cosines].sort((a, b) => (a.cosine || -1) - (b.cosine || -1)).slice(0, 5);
   return {

@@ -2,21 +2,15 @@
 // histograms, so reports lead with percentiles; throughput is derived from mean latency.
 import { dirname, resolve } from 'node:path';
 import { Bench } from 'tinybench';
-import { parseDuration } from '../../config/duration.ts';
 import { LatencyHistogram } from '../../metrics/latency.ts';
 import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../../metrics/vector-hygiene.ts';
-import type { Metrics } from '../../result.ts';
 import { need, type EmbeddingTarget } from '../../targets/target.ts';
 import { loadTexts, withPrefix } from '../../texts.ts';
+import { metricWriter } from '../catalog.ts';
 import type { Runner, RunnerContext } from '../runner.ts';
+import { BENCH_METRICS } from './metrics.ts';
+import type { BenchParams } from './params.ts';
 
-interface BenchParams {
-  batchSize?: number;
-  time?: string;
-  warmup?: string;
-  minIterations?: number;
-  texts?: string;
-}
 
 interface TaskSummary {
   task: string;
@@ -35,7 +29,7 @@ async function benchTarget(ctx: RunnerContext, target: EmbeddingTarget, label: s
   const ofRole = (role: string) => items.filter((item) => item.role === role).map((item) => withPrefix(info, item));
   const queries = ofRole('query').length > 0 ? ofRole('query') : items.map((item) => withPrefix(info, item));
   const documents = ofRole('document').length > 0 ? ofRole('document') : queries;
-  const batchSize = params.batchSize ?? 8;
+  const { batchSize } = params;
   const hygiene: VectorHygiene = emptyHygiene();
   const cycle = (inputs: string[]) => {
     let next = 0;
@@ -48,9 +42,9 @@ async function benchTarget(ctx: RunnerContext, target: EmbeddingTarget, label: s
   };
 
   const bench = new Bench({
-    time: parseDuration(params.time ?? '2s'),
-    warmupTime: parseDuration(params.warmup ?? '250ms'),
-    iterations: params.minIterations ?? 10,
+    time: params.time,
+    warmupTime: params.warmup,
+    iterations: params.minIterations,
     retainSamples: true,
     signal,
   });
@@ -62,7 +56,7 @@ async function benchTarget(ctx: RunnerContext, target: EmbeddingTarget, label: s
   });
   await bench.run();
 
-  const metrics: Metrics = {};
+  const out = metricWriter(BENCH_METRICS);
   const tasks: TaskSummary[] = [];
   for (const task of bench.tasks) {
     const result = task.result;
@@ -70,14 +64,15 @@ async function benchTarget(ctx: RunnerContext, target: EmbeddingTarget, label: s
     if (result.state !== 'completed' && result.state !== 'aborted-with-statistics') continue;
     const histogram = new LatencyHistogram();
     for (const ms of result.latency.samples ?? []) histogram.recordMs(ms);
-    Object.assign(metrics, histogram.toMetrics(task.name));
-    const perCall = task.name === 'batch' ? batchSize : 1;
-    metrics[`${task.name}.throughput`] = { value: (perCall * 1000) / result.latency.mean, unit: 'per_second' };
+    const name = task.name as 'single' | 'batch';
+    out.putAll(histogram.toMetrics(name));
+    const perCall = name === 'batch' ? batchSize : 1;
+    out.set(`${name}.throughput`, (perCall * 1000) / result.latency.mean);
     tasks.push({ task: task.name, samples: result.latency.samplesCount, meanMs: result.latency.mean, rme: result.latency.rme, histogram: histogram.encode() });
   }
   finishHygiene(hygiene);
-  metrics['vectors.invalid'] = { value: hygiene.invalid, unit: 'count' };
-  return { metrics, tasks, batchSize, vectorFaults: hygiene.faults };
+  out.set('vectors.invalid', hygiene.invalid);
+  return { metrics: out.metrics, tasks, batchSize, vectorFaults: hygiene.faults };
 }
 
 export const runBench: Runner = async (ctx) => {

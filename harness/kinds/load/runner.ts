@@ -3,7 +3,6 @@
 // run A B A B with the compare target so pair ratios compare numbers taken under the same
 // conditions. Beside it, the in-process ceiling of the same model says what the machine allows.
 import { dirname, resolve } from 'node:path';
-import { parseDuration } from '../../config/duration.ts';
 import { has, need, type CeilingResult } from '../../targets/target.ts';
 import { buildBodies, loadCorpusTexts, type Bodies } from '../../http-client/bodies.ts';
 import { errorTotal, OPEN_MODEL_WAVES, runPhase, type PhaseResult } from '../../http-client/phase.ts';
@@ -13,26 +12,9 @@ import { emitMemorySamples } from '../../probes/memory-events.ts';
 import { coresBetween, treeCpuSeconds } from '../../probes/process-cpu.ts';
 import type { Metrics, Unit } from '../../result.ts';
 import type { RunnerContext, RunnerOutput } from '../runner.ts';
+import type { LoadParams, LoadPhase } from './params.ts';
 
-type Phase = 'sequential' | 'closed' | 'open' | 'overload';
 
-export interface LoadParams {
-  phases?: Phase[];
-  connections?: number;
-  duration?: string;
-  warmup?: string;
-  rounds?: number;
-  requestTimeout?: string;
-  open?: { rate?: number; share?: number; connections?: number };
-  overload?: { factor?: number; connections?: number; duration?: string; recoveryLimit?: string };
-  ceiling?: boolean | { duration?: string };
-  repeatShare?: number;
-  inputsPerRequest?: number;
-  dataset?: string;
-  saturationCores?: number;
-  sampleInterval?: string;
-  server?: ServerParams;
-}
 
 interface Recovery {
   recovered: boolean;
@@ -62,7 +44,6 @@ interface SideRun {
  */
 const CLOSED_RANGE = 2048;
 
-const ms = (text: string | undefined, fallback: number) => (text === undefined ? fallback : (parseDuration(text) ?? fallback));
 const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -72,17 +53,12 @@ const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.le
 export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
   const { plan, signal, emit } = ctx;
   const p = plan.params as LoadParams;
-  const phases: Phase[] = p.phases ?? ['sequential', 'closed', 'open'];
-  const duration = ms(p.duration, 10_000);
-  const warmup = ms(p.warmup, 2000);
-  const rounds = p.rounds ?? 2;
-  const connections = p.connections ?? 100;
-  const timeoutMs = ms(p.requestTimeout, 10_000);
-  const saturationCores = p.saturationCores ?? 0.9;
+  const { phases, duration, warmup, rounds, connections, requestTimeout: timeoutMs, saturationCores, inputsPerRequest, repeatShare } = p;
   const ceilingOn = p.ceiling !== false;
-  const ceilingMs = typeof p.ceiling === 'object' ? ms(p.ceiling.duration, duration) : duration;
-  const overloadMs = ms(p.overload?.duration, duration);
-  const recoveryLimit = ms(p.overload?.recoveryLimit, 30_000);
+  // Derived defaults: the ceiling and the overload last as long as a phase unless told otherwise.
+  const ceilingMs = typeof p.ceiling === 'object' ? (p.ceiling.duration ?? duration) : duration;
+  const overloadMs = p.overload.duration ?? duration;
+  const recoveryLimit = p.overload.recoveryLimit;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, suite: plan.name, message });
 
   const corpus = loadCorpusTexts(p.dataset ? resolve(dirname(plan.file), p.dataset) : undefined, (m) => log(m));
@@ -91,8 +67,8 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     // A (compare) first, then B (target), in every phase.
     for (const [role, target] of [['compare', ctx.compare], ['target', ctx.target]] as const) {
       if (!target) continue;
-      const side = await openSide(role, target, p.server ?? {}, {
-        sampleIntervalMs: Math.min(1000, ms(p.sampleInterval, 500)),
+      const side = await openSide(role, target, p.server, {
+        sampleIntervalMs: Math.min(1000, p.sampleInterval),
         onSample: emitMemorySamples(emit, plan.name, { side: role, target: target.describe().ref }),
         onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${target.describe().ref}: ${line}` }),
       });
@@ -100,8 +76,8 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       const bodies = buildBodies(corpus.items, {
         // The closed rounds' reserved ranges, then 8192 for the other phases.
         count: rounds * CLOSED_RANGE + 8192,
-        repeatShare: p.repeatShare ?? 0.2,
-        inputsPerRequest: p.inputsPerRequest ?? 1,
+        repeatShare,
+        inputsPerRequest,
         model: side.modelId,
         queryPrefix: info.queryPrefix,
         documentPrefix: info.documentPrefix,
@@ -162,8 +138,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         for (const run of sides) {
           const target = run.side.target;
           if (!has(target, 'measureCeiling')) continue;
-          const perRequest = p.inputsPerRequest ?? 1;
-          const c = await target.measureCeiling(run.texts, { durationMs: ceilingMs, signal, searchFrom: run.next * perRequest, confirmFrom: round * CLOSED_RANGE * perRequest, confirmMs: duration });
+          const c = await target.measureCeiling(run.texts, { durationMs: ceilingMs, signal, searchFrom: run.next * inputsPerRequest, confirmFrom: round * CLOSED_RANGE * inputsPerRequest, confirmMs: duration });
           run.ceilings.push(c);
           log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s), ${c.selectedRps.toFixed(1)}/s when chosen, measured again)`);
         }
@@ -187,15 +162,15 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
           else if (name === 'closed') record(run, await phase(run, name, connections, duration, undefined, round * CLOSED_RANGE));
           else if (name === 'open') {
             const capacity = capacityOf(run);
-            const rate = p.open?.rate ?? (capacity !== undefined ? Math.max(1, (p.open?.share ?? 0.7) * capacity) : undefined);
+            const rate = p.open.rate ?? (capacity !== undefined ? Math.max(1, p.open.share * capacity) : undefined);
             if (rate === undefined) throw new Error(`load suite ${plan.name}: the open phase needs open.rate, or a sequential or closed phase before it to measure capacity`);
-            record(run, await phase(run, name, p.open?.connections ?? 200, duration, rate));
+            record(run, await phase(run, name, p.open.connections, duration, rate));
           } else {
             const capacity = capacityOf(run);
             if (capacity === undefined) throw new Error(`load suite ${plan.name}: overload needs a closed or sequential phase (or the ceiling) before it to measure capacity`);
             run.capacity = capacity;
-            const rate = (p.overload?.factor ?? 2) * capacity;
-            record(run, await phase(run, name, p.overload?.connections ?? 400, overloadMs, rate));
+            const rate = p.overload.factor * capacity;
+            record(run, await phase(run, name, p.overload.connections, overloadMs, rate));
             run.recoveries.push(await recover(run, phase, recoveryLimit, signal));
             const r = run.recoveries.at(-1)!;
             log(`${run.side.label} recovery: ${r.recovered ? `${(r.ms / 1000).toFixed(2)} s` : `not within ${(recoveryLimit / 1000).toFixed(0)} s`}`, r.recovered ? 'info' : 'warn');
@@ -208,7 +183,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     for (const run of sides) {
       // More answers than distinct texts: some were embedded twice, and the cache may have answered
       // the second time. (Refused requests do not count: the server never read their bodies.)
-      if (run.answeredInMeasuredPhases * (p.inputsPerRequest ?? 1) > run.bodies.distinctTexts && (p.repeatShare ?? 0.2) === 0 && p.server?.cacheMb !== 0) {
+      if (run.answeredInMeasuredPhases * inputsPerRequest > run.bodies.distinctTexts && repeatShare === 0 && p.server.cacheMb !== 0) {
         log(`${run.side.label}: ${run.answeredInMeasuredPhases} requests answered in the measured phases from ${run.bodies.distinctTexts} distinct texts, so texts repeated although repeatShare is 0, and the server's cache may have answered them; set server.cacheMb: 0 to measure uncached throughput`, 'warn');
       }
     }
@@ -243,10 +218,10 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
           ...Object.fromEntries(
             sides.map((s) => [
               s.side.role,
-              { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest: p.inputsPerRequest ?? 1, prepared: s.bodies.bodies.length, distinctTexts: s.bodies.distinctTexts },
+              { repeatShare: s.bodies.repeatShare, meanChars: Math.round(s.bodies.meanChars), inputsPerRequest, prepared: s.bodies.bodies.length, distinctTexts: s.bodies.distinctTexts },
             ]),
           ),
-          cache: p.server?.cacheMb === 0 ? 'off' : 'on',
+          cache: p.server.cacheMb === 0 ? 'off' : 'on',
         },
         settings: { phases, rounds, connections, durationMs: duration, warmupMs: warmup, requestTimeoutMs: timeoutMs, saturationCores, closedRoundBodies: `round r sends bodies from r × ${CLOSED_RANGE}; the ceiling's figure for round r is measured on the same texts` },
         openModel: `autocannon overallRate, started in ${OPEN_MODEL_WAVES} waves 1/${OPEN_MODEL_WAVES} s apart: autocannon refills every connection’s per-second budget on one shared tick, which alone would send the whole second’s requests as one burst; the waves spread arrivals over the second. Latency is corrected for coordinated omission with HdrHistogram’s expected-interval method at the per-connection interval (autocannon’s own correction uses 1/rate in the wrong unit).`,

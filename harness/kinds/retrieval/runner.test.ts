@@ -8,6 +8,8 @@ import { hashString, Prng } from '../../random.ts';
 import type { SuitePlan } from '../../plan.ts';
 import type { ModelInfo } from '../../result.ts';
 import type { EmbeddingTarget } from '../../targets/target.ts';
+import { decodeParams } from '../params.ts';
+import { RETRIEVAL_PARAMS } from './params.ts';
 import { runRetrieval, subsetDataset } from './runner.ts';
 
 const TINY = fileURLToPath(new URL('../../../fixtures/datasets/tiny-code/', import.meta.url));
@@ -41,7 +43,7 @@ const noise = (text: string) => new Prng(hashString(text, 99)).gaussians(DIMS, 1
 function plan(params: Record<string, unknown>): SuitePlan {
   return {
     name: 'retrieval-test', kind: 'retrieval', file: '/nowhere/suite.yaml', fileSha256: '', target: { type: 'gguf', name: 'a' },
-    params: { dataset: TINY, ...params }, checks: [], timeoutMs: 60_000,
+    params: decodeParams(RETRIEVAL_PARAMS, { dataset: TINY, ...params }), checks: [], timeoutMs: 60_000,
   };
 }
 

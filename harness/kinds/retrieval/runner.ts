@@ -12,26 +12,12 @@ import { meanScores, RANKING_DEPTH, RANKING_METRICS, scoreRanking, topK, type Qu
 import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../../metrics/vector-hygiene.ts';
 import { Prng } from '../../random.ts';
 import { HARNESS_VERSION } from '../../provenance.ts';
-import type { Metrics } from '../../result.ts';
 import { need, type EmbeddingTarget } from '../../targets/target.ts';
+import { metricWriter, type MetricWriter } from '../catalog.ts';
 import type { Runner, RunnerContext } from '../runner.ts';
+import { RETRIEVAL_METRICS } from './metrics.ts';
+import type { RetrievalParams } from './params.ts';
 
-export interface RetrievalParams {
-  /** "ts-api" (default, built on first use) or a BEIR folder relative to the suite file. */
-  dataset?: string;
-  split?: string;
-  batchSize?: number;
-  /** Score only N queries (a seeded sample) to bound the run time. */
-  maxQueries?: number;
-  /** Embed only N documents: every judged document of the scored queries, then a seeded sample of the rest. */
-  maxDocuments?: number;
-  nonInferiority?: { metric?: RankingMetric; margin?: number };
-  bootstrap?: { resamples?: number; confidence?: number };
-  /** Whether the model's vectors should have norm 1; default: inferred from the vectors themselves. */
-  normalised?: boolean;
-}
-
-const DEFAULT_BATCH = 64;
 const IN_FLIGHT = 2;
 
 interface Embedded {
@@ -47,15 +33,15 @@ interface SystemScores {
   mean: QueryScores;
 }
 
-export function loadRetrievalDataset(params: RetrievalParams, suiteFile: string, onLog?: (m: string) => void): BeirDataset & { source: Record<string, unknown> } {
-  const name = params.dataset ?? 'ts-api';
+export function loadRetrievalDataset(params: Pick<RetrievalParams, 'dataset' | 'split'>, suiteFile: string, onLog?: (m: string) => void): BeirDataset & { source: Record<string, unknown> } {
+  const name = params.dataset;
   if (name === 'ts-api') {
     const { dir, manifest } = ensureTsApiDataset(onLog ? { onLog } : {});
-    return { ...readBeirDataset(dir, params.split ?? 'test'), source: { name: 'ts-api', builderVersion: manifest.builderVersion, sources: manifest.sources } };
+    return { ...readBeirDataset(dir, params.split), source: { name: 'ts-api', builderVersion: manifest.builderVersion, sources: manifest.sources } };
   }
   const dir = resolve(dirname(suiteFile), name);
   const manifest = readDatasetManifest(dir);
-  return { ...readBeirDataset(dir, params.split ?? 'test'), source: { name: manifest?.name ?? dir, ...(manifest ? { sources: manifest.sources } : {}) } };
+  return { ...readBeirDataset(dir, params.split), source: { name: manifest?.name ?? dir, ...(manifest ? { sources: manifest.sources } : {}) } };
 }
 
 /** The first `max` items of a seeded shuffle, back in their original order. */
@@ -122,7 +108,7 @@ async function embedAll(
 
 async function embedDataset(ctx: RunnerContext, target: EmbeddingTarget, dataset: BeirDataset, queries: BeirDataset['queries'], params: RetrievalParams): Promise<Embedded> {
   const info = target.info();
-  const batch = params.batchSize ?? DEFAULT_BATCH;
+  const batch = params.batchSize;
   const hygiene = emptyHygiene();
   const label = `${info.name}: embedding`;
   const docs = await embedAll(ctx, target, dataset.documents.map((d) => info.documentPrefix + d.text), batch, hygiene, `${label} ${dataset.documents.length} documents`);
@@ -181,19 +167,21 @@ function randomRankings(documents: number, queries: number, seed: number): numbe
   });
 }
 
-function rankingMetrics(mean: QueryScores, prefix = ''): Metrics {
-  return Object.fromEntries(RANKING_METRICS.map((m) => [`${prefix}${m}`, { value: mean[m], unit: 'score' as const }]));
+type Writer = MetricWriter<typeof RETRIEVAL_METRICS>;
+
+function putRanking(out: Writer, mean: QueryScores, prefix: '' | 'bm25.' | 'random.' = ''): void {
+  for (const m of RANKING_METRICS) out.set(`${prefix}${m}`, mean[m]);
 }
 
-function modelMetrics(system: SystemScores, embedded: Embedded, dataset: BeirDataset, queries: number): Metrics {
-  return {
-    ...rankingMetrics(system.mean),
-    queries: { value: queries, unit: 'count' },
-    documents: { value: dataset.documents.length, unit: 'count' },
-    docs_per_second: { value: dataset.documents.length / embedded.documentSeconds, unit: 'per_second' },
-    queries_per_second: { value: queries / embedded.querySeconds, unit: 'per_second' },
-    'vectors.invalid': { value: embedded.hygiene.invalid, unit: 'count' },
-  };
+function modelMetrics(system: SystemScores, embedded: Embedded, dataset: BeirDataset, queries: number): Writer {
+  const out = metricWriter(RETRIEVAL_METRICS);
+  putRanking(out, system.mean);
+  out.set('queries', queries);
+  out.set('documents', dataset.documents.length);
+  out.set('docs_per_second', dataset.documents.length / embedded.documentSeconds);
+  out.set('queries_per_second', queries / embedded.querySeconds);
+  out.set('vectors.invalid', embedded.hygiene.invalid);
+  return out;
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -240,28 +228,23 @@ export const runRetrieval: Runner = async (ctx) => {
   const bm25Scores = scoreSystem(dataset, queries, queries.map((q) => topK(bm25.score(q.text), RANKING_DEPTH)));
   const randomScores = scoreSystem(dataset, queries, randomRankings(dataset.documents.length, queries.length, seed));
 
-  const metrics: Metrics = {
-    ...modelMetrics(scores, embedded, dataset, queries.length),
-    ...rankingMetrics(bm25Scores.mean, 'bm25.'),
-    ...rankingMetrics(randomScores.mean, 'random.'),
-  };
+  const out = modelMetrics(scores, embedded, dataset, queries.length);
+  putRanking(out, bm25Scores.mean, 'bm25.');
+  putRanking(out, randomScores.mean, 'random.');
+  const metrics = out.metrics;
 
   let inconclusive: string | undefined;
-  let intervals: Record<string, PairedBootstrap> | undefined;
+  let intervals: Record<RankingMetric, PairedBootstrap> | undefined;
   if (baseScores) {
     const column = (s: SystemScores) => Object.fromEntries(RANKING_METRICS.map((m) => [m, s.perQuery.map((q) => q[m])]));
-    intervals = pairedBootstrap(column(scores), column(baseScores), {
-      seed,
-      ...(params.bootstrap?.resamples !== undefined ? { resamples: params.bootstrap.resamples } : {}),
-      ...(params.bootstrap?.confidence !== undefined ? { confidence: params.bootstrap.confidence } : {}),
-    });
-    for (const [m, ci] of Object.entries(intervals)) {
-      metrics[`${m}.diff`] = { value: ci.diff, unit: 'score' };
-      metrics[`${m}.diff.ci_low`] = { value: ci.ciLow, unit: 'score' };
-      metrics[`${m}.diff.ci_high`] = { value: ci.ciHigh, unit: 'score' };
+    intervals = pairedBootstrap(column(scores), column(baseScores), { seed, resamples: params.bootstrap.resamples, confidence: params.bootstrap.confidence });
+    for (const [m, ci] of Object.entries(intervals) as [RankingMetric, PairedBootstrap][]) {
+      out.set(`${m}.diff`, ci.diff);
+      out.set(`${m}.diff.ci_low`, ci.ciLow);
+      out.set(`${m}.diff.ci_high`, ci.ciHigh);
     }
-    const metric = params.nonInferiority?.metric ?? 'ndcg_at_10';
-    inconclusive = nonInferiorityUndecided(intervals[metric]!, params.nonInferiority?.margin ?? 0.01, metric);
+    const { metric, margin } = params.nonInferiority;
+    inconclusive = nonInferiorityUndecided(intervals[metric]!, margin, metric);
   }
 
   const row = (system: string, mean: QueryScores) => ({ system, ...Object.fromEntries(RANKING_METRICS.map((m) => [m, round(mean[m])])) });
@@ -273,7 +256,7 @@ export const runRetrieval: Runner = async (ctx) => {
   }));
   return {
     metrics,
-    ...(baseScores && baseEmbedded ? { baselineMetrics: modelMetrics(baseScores, baseEmbedded, dataset, queries.length) } : {}),
+    ...(baseScores && baseEmbedded ? { baselineMetrics: modelMetrics(baseScores, baseEmbedded, dataset, queries.length).metrics } : {}),
     details: {
       systems: [
         row(target.info().name, scores.mean),
@@ -292,7 +275,7 @@ export const runRetrieval: Runner = async (ctx) => {
               resamples: ci.resamples,
               queries: ci.n,
             })),
-            nonInferiority: { metric: params.nonInferiority?.metric ?? 'ndcg_at_10', margin: params.nonInferiority?.margin ?? 0.01 },
+            nonInferiority: { metric: params.nonInferiority.metric, margin: params.nonInferiority.margin },
           }
         : {}),
       dataset: {

@@ -21,6 +21,6 @@ export function checkSwarmParams(params: Record<string, unknown>, suiteFile: str
     return [];
   } catch (err) {
     if (!(err instanceof SwarmConfigError)) throw err;
-    return [{ path: pathSegments(err.path), message: err.detail, expected: 'a swarm configuration the simulation can run (see harness/targets/swarm/schema.ts)' }];
+    return [{ path: pathSegments(err.path), message: err.detail, expected: 'a swarm configuration the simulation can run (see harness/kinds/swarm/params.ts)' }];
   }
 }

@@ -2,7 +2,7 @@
 // SwarmConfig, with the checks a schema cannot express: agent names, the DAG, the eight-agent
 // limit, fault targets and the byzantine tolerance. Every error names its path in the block.
 import { resolve } from 'node:path';
-import { parseSwarmDuration as parseDuration } from './duration.ts';
+import { parseDuration } from '../../config/duration.ts';
 import { ByzantineToleranceError, checkByzantineTolerance } from './consensus.ts';
 import { DEFAULT_DAG, DEFAULT_WORKERS, DEFAULTS, MAX_AGENTS, type AgentSpec, type DurationDist, type SwarmConfig, type TaskSpec } from './config.ts';
 import { DEFAULT_RANDOM_FAULTS, faultAgents, type FaultSpec, type RandomFaults } from './faults.ts';
@@ -31,7 +31,8 @@ export interface SwarmPlan {
 
 type Raw = Record<string, any>;
 
-const ms = (value: unknown, fallback: number): number => (typeof value === 'string' ? parseDuration(value) ?? fallback : fallback);
+// Virtual time runs in whole milliseconds.
+const ms = (value: unknown, fallback: number): number => (typeof value === 'string' ? Math.round(parseDuration(value) ?? fallback) : fallback);
 
 function durationDist(raw: unknown, path: string): DurationDist {
   if (typeof raw === 'string') return { kind: 'fixed', ms: ms(raw, 0) };

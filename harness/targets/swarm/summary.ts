@@ -4,7 +4,7 @@ import { median as medianOf } from '../../metrics/statistics.ts';
 import type { Metrics } from '../../result.ts';
 import { workerFailures } from './invariants.ts';
 import type { RunResult } from './simulation.ts';
-import { SWARM_METRICS } from '../../kinds/swarm/schema.ts';
+import { SWARM_METRICS } from '../../kinds/swarm/metrics.ts';
 import { formatVirtualTime } from './trace.ts';
 
 export interface RunMeasures {
@@ -68,8 +68,8 @@ export function expectationMiss(run: RunResult, expect: string | undefined): str
 export function aggregate(runs: Judged[], faultFree: number[], measured?: number): Metrics {
   const m: Metrics = {};
   // Units come from the catalog the checks are validated against, so the two cannot drift apart.
-  const put = (name: string, value: number | undefined) => {
-    if (value !== undefined && Number.isFinite(value)) m[name] = { value, unit: SWARM_METRICS[name]!.unit };
+  const put = (name: keyof typeof SWARM_METRICS, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) m[name] = { value, unit: SWARM_METRICS[name].unit };
   };
   const all = runs.map((r) => r.run);
   const completed = all.filter((r) => r.outcome === 'completed');

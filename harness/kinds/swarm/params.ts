@@ -1,44 +1,13 @@
-// The suite kind `swarm`: its metrics (checks are validated against them at load time) and the
-// JSON Schema of the `swarm:` block. harness/kinds.ts registers both.
-import type { MetricCatalog } from '../../kinds.ts';
-import { SWARM_DURATION_PATTERN as DURATION_PATTERN } from '../../targets/swarm/duration.ts';
+// The `swarm:` block. It stays plain JSON Schema, wrapped for the kind contract: the loader
+// validates it and passes it on undecoded, because harness/targets/swarm/params.ts resolves a
+// block (durations, defaults, cross-checks) for the suite and for `embedgate swarm` alike.
+import { DURATION_PATTERN } from '../../config/duration.ts';
 import { FAULT_TYPES } from '../../targets/swarm/faults.ts';
+import { JsonSchema } from '../params.ts';
 
 const duration = (description: string) => ({ type: 'string', pattern: DURATION_PATTERN, description });
 const fraction = (description: string) => ({ type: 'number', minimum: 0, maximum: 1, description });
 const name = { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]*$' };
-
-export const SWARM_METRICS: MetricCatalog = {
-  runs: { unit: 'count', description: 'simulated runs (scenarios × seeds)' },
-  'runs.completed': { unit: 'count', description: 'runs that committed every task' },
-  'runs.rolled_back': { unit: 'count', description: 'runs that ended in a rollback' },
-  'runs.timed_out': { unit: 'count', description: 'runs still going at the virtual time limit' },
-  'invariants.violations': { unit: 'count', description: 'invariant violations over all runs (exactly-once, no byzantine commit, detection, reassignment, rollback iff trigger, …)' },
-  'invariants.failed_runs': { unit: 'count', description: 'runs with at least one invariant violation' },
-  'tasks.total': { unit: 'count', description: 'tasks the runs had to commit (summed over runs)' },
-  'tasks.committed': { unit: 'count', description: 'tasks committed (summed over runs)' },
-  'byzantine.committed': { unit: 'count', description: 'wrong results from byzantine workers that were committed' },
-  'byzantine.rejected': { unit: 'count', description: 'results rejected by consensus or the model check' },
-  'detection.max': { unit: 'ms', description: 'longest time from a worker failure to its detection' },
-  'detection.mean': { unit: 'ms', description: 'mean time from a worker failure to its detection' },
-  'reassignment.max': { unit: 'ms', description: "longest time from a worker failure until all its tasks were moved" },
-  'takeover.max': { unit: 'ms', description: 'longest time from a coordinator crash to the standby taking over' },
-  speedup: { unit: 'multiplier', description: 'median over completed runs of sequential time / swarm time of the same DAG (virtual time, with the run’s faults)' },
-  'speedup.min': { unit: 'multiplier', description: 'lowest speed-up of a completed run' },
-  'speedup.max': { unit: 'multiplier', description: 'highest speed-up of a completed run' },
-  'speedup.fault_free': { unit: 'multiplier', description: 'median speed-up of the same seeds with no faults at all' },
-  'speedup.measured': { unit: 'multiplier', description: 'real work only: wall-clock time of sequential embedding / wall-clock time of the swarm run' },
-  'rollback.fired': { unit: 'count', description: 'runs in which a rollback fired' },
-  'rollback.duration': { unit: 'ms', description: 'longest rollback, from firing to finished' },
-  'scenarios.unexpected': { unit: 'count', description: 'runs whose rollback (or its absence, or its trigger) differs from the scenario’s expect:' },
-  'breaker.opens': { unit: 'count', description: 'circuit breakers opened' },
-  'integrity.verified': { unit: 'ratio', description: 'completed runs whose store is complete, uncorrupted and of one model' },
-  'integrity.missing': { unit: 'count', description: 'entries missing from the stores of completed runs' },
-  'integrity.corrupted': { unit: 'count', description: 'entries whose checksum fails in the stores of completed runs' },
-  'integrity.wrong_model': { unit: 'count', description: 'entries made by another model than the target in completed runs' },
-  'integrity.mixed': { unit: 'count', description: 'completed runs whose store mixes vectors of two models' },
-  'sim.events': { unit: 'count', description: 'simulation events fired over all runs' },
-};
 
 const faultSchema = {
   type: 'object',
@@ -84,7 +53,7 @@ const durationDist = {
   ],
 };
 
-export const SWARM_PARAMS_SCHEMA: Record<string, unknown> = {
+const SWARM_PARAMS_JSON: Record<string, unknown> = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -180,3 +149,6 @@ export const SWARM_PARAMS_SCHEMA: Record<string, unknown> = {
     },
   },
 };
+
+/** The raw block; resolveSwarmPlan turns it into scenarios. */
+export const SWARM_PARAMS = JsonSchema<Record<string, unknown>>(SWARM_PARAMS_JSON);

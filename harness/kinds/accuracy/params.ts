@@ -1,0 +1,13 @@
+// The `accuracy:` block.
+import { Type, type StaticDecode } from '@sinclair/typebox';
+import { withDefault } from '../params.ts';
+
+export const ACCURACY_PARAMS = Type.Object(
+  {
+    golden: Type.String({ description: 'golden vector file written by `embedgate record-golden`, relative to the suite file' }),
+    allowOtherModel: Type.Boolean(withDefault('compare even when the golden file was recorded for a different model sha256', false)),
+  },
+  { additionalProperties: false },
+);
+
+export type AccuracyParams = StaticDecode<typeof ACCURACY_PARAMS>;

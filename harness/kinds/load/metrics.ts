@@ -1,0 +1,58 @@
+// What a load suite measures: throughput, latency and errors per phase, pair ratios to the
+// compare target, overload and recovery, generator and target CPU, memory peaks; and the
+// `ceiling.` scope, the same model measured in process without HTTP.
+import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
+import { MEMORY_PEAK_METRICS } from '../shared/memory-peaks.ts';
+
+export const LOAD_METRICS = {
+  'throughput.rps': m('per_second', '2xx answers per second at `connections` connections, closed model (mean over rounds)'),
+  ...latencyCatalog('', '2xx answers at `connections` connections, closed model (HDR, merged over rounds)'),
+  'throughput.ratio_to_sequential': m('ratio', 'throughput.rps / sequential.throughput.rps'),
+  'throughput.share_of_ceiling': m('ratio', 'throughput.rps / the in-process ceiling of the same model (gguf targets)'),
+  'inprocess.throughput.rps': m('per_second', 'this model’s in-process ceiling (as ceiling.throughput.rps, for the baseline too): the best pool throughput without HTTP'),
+  'inprocess.sequential.throughput.rps': m('per_second', 'this model in process with one call in flight (as ceiling.sequential.throughput.rps)'),
+  'inprocess.throughput.ratio_to_sequential': m('ratio', 'inprocess.throughput.rps / inprocess.sequential.throughput.rps'),
+  'throughput.rps.vs_baseline': m('ratio', 'median over interleaved pairs of throughput.rps / the compare target’s'),
+  'latency.p95.vs_baseline': m('ratio', 'median over interleaved pairs of latency.p95 / the compare target’s'),
+  'latency.p95.vs_baseline.worst': m('ratio', 'largest pair ratio of latency.p95 to the compare target’s'),
+  'sequential.throughput.rps': m('per_second', '2xx answers per second with one connection: the reference'),
+  ...latencyCatalog('sequential', '2xx answers with one connection'),
+  'open.rate': m('per_second', 'arrival rate of the open-model phase'),
+  'open.offered.rps': m('per_second', 'requests the generator really sent per second in the open-model phase'),
+  'open.throughput.rps': m('per_second', '2xx answers per second in the open-model phase'),
+  ...latencyCatalog('open', '2xx answers in the open-model phase, corrected for coordinated omission'),
+  'open.latency_uncorrected.p99': m('ms', 'p99 latency of the open-model phase as the connections saw it (no correction)'),
+  'errors.rate': m('ratio', 'failed requests / requests over the sequential, closed and open phases (non-2xx, timeouts, resets, refused)'),
+  'errors.total': m('count', 'failed requests over the sequential, closed and open phases'),
+  'errors.status': m('count', 'answers with a non-2xx status'),
+  'errors.timeout': m('count', 'requests that timed out'),
+  'errors.reset': m('count', 'requests whose connection was reset'),
+  'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
+  requests: m('count', 'requests sent over the sequential, closed and open phases'),
+  'overload.capacity.rps': m('per_second', 'capacity the overload is measured against: closed-model throughput of the same target'),
+  'overload.rate': m('per_second', 'arrival rate of the overload phase (open model)'),
+  'overload.offered.rps': m('per_second', 'requests the generator really sent per second during overload'),
+  'overload.throughput.rps': m('per_second', '2xx answers per second during overload'),
+  ...latencyCatalog('overload', '2xx answers during overload'),
+  'overload.rejected': m('count', 'requests refused with 503 during overload'),
+  'overload.rejected.rate': m('ratio', 'share of overload requests refused with 503'),
+  'overload.rejected_without_retry_after': m('count', '503 answers without a valid Retry-After header'),
+  'overload.failures': m('count', 'overload requests that failed otherwise: other statuses, timeouts, resets, refused connections'),
+  'overload.failures.rate': m('ratio', 'overload.failures / overload requests'),
+  'overload.crashes': m('count', 'target processes or workers that died during the suite'),
+  'overload.recovered': m('count', '1 when, after the overload stopped, one connection got only 2xx at near-sequential latency within the recovery limit'),
+  'overload.recovery': m('ms', 'time from the end of the overload until a one-second window had shown service recovered: an upper bound, about 1 s when the first window after it is already clean (the limit when it never recovered)'),
+  'generator.cpu.peak': m('count', 'most CPU the load generator (this process) used in a phase, in cores'),
+  'target.cpu.cores': m('count', 'CPU the target’s processes (server and worker) used in the closed phase, in cores: beside generator.cpu.peak, where the machine’s cores went'),
+  'generator.saturated': m('count', 'phases in which the load generator used ≥ saturationCores of CPU: their throughput is not the target’s'),
+  'cache.hit_rate': m('ratio', 'embedding cache hits / lookups on the server over the suite (embedgate serve)'),
+  ...MEMORY_PEAK_METRICS,
+} as const satisfies MetricCatalog;
+
+/** The `ceiling.` scope: the same model without HTTP, a pool of contexts kept busy in process. */
+export const CEILING_METRICS = {
+  'throughput.rps': m('per_second', 'in-process embeddings per second of the worker’s pool of contexts, all kept busy (median over rounds)'),
+  'sequential.throughput.rps': m('per_second', 'in-process embeddings per second with one call in flight'),
+  'throughput.ratio_to_sequential': m('ratio', 'the pool’s speed-up over one call in flight: about the usable cores at best'),
+  contexts: m('count', 'embedding contexts in the pool'),
+} as const satisfies MetricCatalog;

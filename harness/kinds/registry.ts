@@ -1,0 +1,33 @@
+// Every suite kind the harness knows, in the order the schemas and the help list them. A kind is
+// one folder (harness/kinds/<kind>/: kind.ts, params.ts, metrics.ts, runner.ts) and one line here.
+// Importing this file loads schemas and catalogs only; runners are imported when a suite runs.
+import { accuracy } from './accuracy/kind.ts';
+import { bench } from './bench/kind.ts';
+import { plannedKind, type SuiteKind } from './kind.ts';
+import { load } from './load/kind.ts';
+import { memory } from './memory/kind.ts';
+import { retrieval } from './retrieval/kind.ts';
+import { swarm } from './swarm/kind.ts';
+
+export const KINDS = {
+  bench,
+  accuracy,
+  retrieval,
+  load,
+  memory,
+  inputs: plannedKind('inputs', 'bad input end to end: malformed requests, suites and models each get a clear error, through gguf and http targets'),
+  fault: plannedKind('fault', 'injected faults: worker crash, corrupt cache, slow model'),
+  // Its whole point is to run long.
+  soak: plannedKind('soak', 'long run: memory growth, latency variation, availability', { timeoutMs: 25 * 3_600_000 }),
+  swarm,
+} as const;
+
+export type KindName = keyof typeof KINDS;
+
+/** The kinds by name, for code that looks one up from a string (a suite's `kind:`). */
+export type KindRegistry = Readonly<Record<string, SuiteKind>>;
+export const SUITE_KINDS: KindRegistry = KINDS;
+
+export function kindNamed(name: string, kinds: KindRegistry = SUITE_KINDS): SuiteKind | undefined {
+  return Object.hasOwn(kinds, name) ? kinds[name] : undefined;
+}
