@@ -42,6 +42,9 @@ export function rebuildReport(events: readonly HarnessEvent[], source = 'events.
 
   const needs = start.gate?.needs ?? [];
   const judged = judgeRun(suites, needs, { interrupted: true });
+  const ran = new Set(suites.map((s) => s.name));
+  const neverStarted = start.suites.filter((s) => !ran.has(s.name)).map((s) => s.name);
+  const reason = neverStarted.length > 0 ? `${judged.reason}; never started: ${neverStarted.join(', ')}` : judged.reason;
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: start.runId,
@@ -51,7 +54,7 @@ export function rebuildReport(events: readonly HarnessEvent[], source = 'events.
     status: 'interrupted',
     verdict: judged.verdict,
     exitCode: judged.exitCode,
-    reason: judged.reason,
+    reason,
     ...(start.gate
       ? { gate: { number: start.gate.number, title: start.gate.title, file: start.gate.file ?? '', needs, missingKinds: judged.missingKinds } }
       : {}),
