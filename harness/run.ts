@@ -2,10 +2,10 @@
 // gate verdict and the reports. Events go to events.jsonl as they happen and to the reporters.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EmitFn, HarnessEvent } from './events.ts';
+import type { EmitFn, HarnessEvent, PlannedSuiteSummary } from './events.ts';
 import { evaluateCheck } from './gates/evaluate.ts';
 import { judgeRun, judgeSuite } from './gates/verdict.ts';
-import { kindNamed } from './kinds/registry.ts';
+import { kindNamed, type KindRegistry } from './kinds/registry.ts';
 import { machineMetrics } from './machine.ts';
 import type { GatePlan, SuitePlan } from './plan.ts';
 import { collectProvenance } from './provenance.ts';
@@ -20,6 +20,7 @@ import {
   type TargetDescription,
 } from './result.ts';
 import type { RunnerOutput } from './kinds/runner.ts';
+import { createSuiteWindows } from './suite-windows.ts';
 import type { TargetPool } from './targets/open.ts';
 import { describeWithModel, type Target } from './targets/target.ts';
 
@@ -37,6 +38,20 @@ export interface RunOptions {
   signal: AbortSignal;
   seed: number;
   argv: string[];
+  /** Defaults to the registry's kinds; tests inject a kind of their own (as LoadContext.kinds). */
+  kinds?: KindRegistry;
+}
+
+/** A suite as run-start lists it: enough to rebuild its report, and to judge its window checks, from events.jsonl. */
+function plannedSuiteSummary(plan: SuitePlan): PlannedSuiteSummary {
+  const checks = plan.checks.map((c) => ({
+    source: c.source,
+    operator: c.expression.op,
+    position: c.position,
+    ...(c.implicit ? { implicit: true } : {}),
+    ...(c.window ? { window: c.window } : {}),
+  }));
+  return { name: plan.name, kind: plan.kind, file: plan.file, fileSha256: plan.fileSha256, checks };
 }
 
 const describeRef = (ref: SuitePlan['target']): TargetDescription => ({ ref: `${ref.type}:${ref.name}`, kind: ref.type });
@@ -69,7 +84,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
   });
 
   emit({ type: 'suite-start', suite: plan.name, kind: plan.kind, target: base.target });
-  const kind = kindNamed(plan.kind);
+  const kind = kindNamed(plan.kind, opts.kinds);
   // Imported only now: checking or listing suites never loads runners.
   const runner = kind?.implemented ? await kind.runner() : undefined;
   if (!runner) {
@@ -91,21 +106,47 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
   for (const t of [target, compare]) if (t?.info) models.set(t.info().sha256 + t.info().path, t.info());
 
   const timeout = AbortSignal.timeout(plan.timeoutMs);
-  const signal = AbortSignal.any([opts.signal, timeout]);
-  let output: RunnerOutput;
+  const windows = createSuiteWindows(plan, emit, machineMetrics());
+  const signal = AbortSignal.any([opts.signal, timeout, windows.signal]);
+  let output: RunnerOutput | undefined;
+  let failure: Error | undefined;
   try {
     output = await Promise.race([
-      runner({ plan, target, compare, emit, signal, seed: opts.seed }),
+      runner({ plan, target, compare, emit, window: (w) => windows.report(w), signal, seed: opts.seed }),
       abortedAfterGrace(signal),
     ]);
   } catch (err) {
+    failure = err as Error;
+  }
+  windows.close();
+
+  const stopped = windows.abort;
+  if (stopped) {
+    // A failing window is evidence enough: the suite fails, whatever the runner managed to return.
+    const notJudged = `not judged: the suite stopped early, at window ${stopped.window}`;
+    const checks = plan.checks.map((check): CheckResult =>
+      check.window
+        ? windows.conclude(check)
+        : { source: check.source, status: 'inconclusive', operator: check.expression.op, detail: notJudged, position: check.position, ...(check.implicit ? { implicit: true } : {}) },
+    );
+    return finish({
+      outcome: 'fail',
+      reason: stopped.reason,
+      stoppedEarly: { check: stopped.check, window: stopped.window, atMs: stopped.atMs },
+      metrics: output?.metrics ?? {},
+      ...(output?.baselineMetrics ? { baselineMetrics: output.baselineMetrics } : {}),
+      checks,
+      ...(output?.details ? { details: output.details } : {}),
+    });
+  }
+  if (output === undefined) {
     if (opts.signal.aborted) return finish({ outcome: 'inconclusive', reason: 'interrupted before the suite finished' });
     if (timeout.aborted) return finish({ outcome: 'inconclusive', reason: `suite did not finish within its timeout of ${plan.timeoutMs / 1000} s` });
-    return finish({ outcome: 'error', reason: (err as Error).message });
+    return finish({ outcome: 'error', reason: failure?.message ?? 'the runner returned nothing' });
   }
 
   const machine = machineMetrics();
-  const checks = plan.checks.map((check) => ({
+  const checks = plan.checks.map((check): CheckResult => check.window ? windows.conclude(check) : {
     ...evaluateCheck(check.expression, {
       self: output.metrics,
       baseline: output.baselineMetrics,
@@ -116,7 +157,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
     source: check.source,
     position: check.position,
     ...(check.implicit ? { implicit: true } : {}),
-  }));
+  });
   const judged = judgeSuite(checks, output.inconclusive ?? (opts.signal.aborted ? 'interrupted' : undefined));
   return finish({
     outcome: judged.outcome,
@@ -139,12 +180,23 @@ export async function runPlan(opts: RunOptions): Promise<RunReport> {
     mux.emit(event);
   };
 
+  // Known at start, so a run killed before run-end can still be reported; models are added at the end.
+  const provenance = collectProvenance({
+    seed: opts.seed,
+    suiteFiles: [
+      ...(opts.gate ? [{ file: opts.gate.file, sha256: opts.gate.fileSha256 }] : []),
+      ...opts.suites.map((s) => ({ file: s.file, sha256: s.fileSha256 })),
+    ],
+    models: [],
+    argv: opts.argv,
+  });
   emit({
     type: 'run-start',
     runId: opts.runId,
     outDir: opts.outDir,
-    ...(opts.gate ? { gate: { number: opts.gate.number, title: opts.gate.title } } : {}),
-    suites: opts.suites.map((s) => ({ name: s.name, kind: s.kind, file: s.file })),
+    ...(opts.gate ? { gate: { number: opts.gate.number, title: opts.gate.title, file: opts.gate.file, needs: opts.gate.needs } } : {}),
+    suites: opts.suites.map(plannedSuiteSummary),
+    provenance,
   });
 
   const models = new Map<string, ModelInfo>();
@@ -157,7 +209,7 @@ export async function runPlan(opts: RunOptions): Promise<RunReport> {
   }
 
   const interrupted = opts.signal.aborted;
-  const judged = judgeRun(suites, opts.gate?.needs ?? [], { interrupted, harnessErrors: mux.errors });
+  const judged = judgeRun(suites, opts.gate?.needs ?? [], { interrupted, harnessErrors: mux.errors }, opts.kinds);
   const finishedAt = new Date();
   const report: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -180,15 +232,7 @@ export async function runPlan(opts: RunOptions): Promise<RunReport> {
           },
         }
       : {}),
-    provenance: collectProvenance({
-      seed: opts.seed,
-      suiteFiles: [
-        ...(opts.gate ? [{ file: opts.gate.file, sha256: opts.gate.fileSha256 }] : []),
-        ...opts.suites.map((s) => ({ file: s.file, sha256: s.fileSha256 })),
-      ],
-      models: [...models.values()],
-      argv: opts.argv,
-    }),
+    provenance: { ...provenance, models: [...models.values()] },
     suites,
     harnessErrors: mux.errors,
   };

@@ -23,6 +23,8 @@ export interface TypeEnvironment {
   machine?: MetricCatalog;
   /** The `ceiling.` catalog of kinds that measure an in-process ceiling; absent: `ceiling.` is an error. */
   ceiling?: MetricCatalog;
+  /** 'windows': a check over windows; `metrics` is then the kind's window catalog and only `machine.` may be prefixed. */
+  over?: 'windows';
 }
 
 /** 'unknown': the name could not be checked or was already reported, so say nothing more about it. */
@@ -88,6 +90,14 @@ export function typeCheck(check: CheckExpression, env: TypeEnvironment): CheckTy
 
 function metricDimension(node: MetricNode, env: TypeEnvironment, errors: CheckTypeError[]): Inferred {
   const scope = SCOPES[node.scope];
+  if (env.over === 'windows' && node.scope !== 'self' && node.scope !== 'machine') {
+    errors.push({
+      message: `'${node.text}' reads ${scope.description}, but a check over windows reads one window of the suite's own target`,
+      column: node.column,
+      expected: `a window metric of kind ${env.kind}, or machine.<metric>`,
+    });
+    return 'unknown';
+  }
   if (scope.needsCompare && !env.hasCompare) {
     errors.push({
       message: `'${node.text}' reads the baseline, but the suite has no compare: target`,
@@ -108,7 +118,8 @@ function metricDimension(node: MetricNode, env: TypeEnvironment, errors: CheckTy
   if (catalog === undefined) return 'unknown';
   const spec = Object.hasOwn(catalog, node.name) ? catalog[node.name] : undefined;
   if (spec === undefined) {
-    const owner = scope.catalog === 'machine' ? 'the machine' : scope.catalog === 'ceiling' ? 'the in-process ceiling' : `kind ${env.kind}`;
+    const owner =
+      scope.catalog === 'machine' ? 'the machine' : scope.catalog === 'ceiling' ? 'the in-process ceiling' : env.over === 'windows' ? `the windows of kind ${env.kind}` : `kind ${env.kind}`;
     const prefix = node.scope === 'self' ? '' : `${node.scope}.`;
     // `memory` is most likely `machine.memory` forgotten its scope, whatever else looks close.
     const machine = env.machine ?? MACHINE_METRICS;

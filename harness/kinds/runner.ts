@@ -1,6 +1,6 @@
 // The contract between the run loop and a suite kind's runner. A runner measures; it never
 // formats output and never decides the verdict (checks do that from its metrics).
-import type { EmitFn } from '../events.ts';
+import type { EmitFn, WindowEvent } from '../events.ts';
 import type { SuitePlan } from '../plan.ts';
 import type { Metrics } from '../result.ts';
 import type { Target } from '../targets/target.ts';
@@ -12,7 +12,12 @@ export interface RunnerContext {
   /** The `compare:` target, when the suite names one; measured the same way in the same run. */
   compare?: Target;
   emit: EmitFn;
-  /** Aborted on Ctrl-C, SIGTERM or the suite's timeout; runners stop promptly and return what they have. */
+  /**
+   * Reports one time slice as it closes; the run loop numbers it, judges the suite's checks over
+   * windows on it and logs it. A failing check with abortOnFail then aborts `signal`.
+   */
+  window: (window: WindowResult) => void;
+  /** Aborted on Ctrl-C, SIGTERM, the suite's timeout or a window check's abortOnFail; runners stop promptly and return what they have. */
   signal: AbortSignal;
   seed: number;
 }
@@ -28,5 +33,8 @@ export interface RunnerOutput {
   /** Set when the runner knows its evidence is insufficient; the suite is then inconclusive. */
   inconclusive?: string;
 }
+
+/** What a runner says about a window; the run loop adds the suite, the index and the verdicts. */
+export type WindowResult = Pick<WindowEvent, 'startMs' | 'endMs' | 'metrics'> & Partial<Pick<WindowEvent, 'side' | 'label' | 'histogram'>>;
 
 export type Runner = (ctx: RunnerContext) => Promise<RunnerOutput>;

@@ -49,7 +49,7 @@ const plan: SuitePlan = {
   name: 'fidelity', kind: 'accuracy', file: join(file, '..', 'suite.yaml'), fileSha256: '', target: { type: 'gguf', name: 'fake' },
   params: decodeParams(ACCURACY_PARAMS, { golden: 'golden.json' }), checks: [], timeoutMs: 60_000,
 };
-const run = (t: EmbeddingTarget) => runAccuracy({ plan, target: t, emit: () => {}, signal: new AbortController().signal, seed: 1 });
+const run = (t: EmbeddingTarget) => runAccuracy({ plan, target: t, emit: () => {}, window: () => {}, signal: new AbortController().signal, seed: 1 });
 const check = (source: string, metrics: Awaited<ReturnType<typeof run>>['metrics']) => evaluateCheck(parseCheck(source), { self: metrics, machine: {} }).status;
 
 describe('fidelity against golden vectors', () => {
@@ -94,11 +94,11 @@ describe('fidelity against golden vectors', () => {
       ...target(clean),
       embedDetailed: async (texts) => ({ vectors: texts.map(clean), tokens: texts.map((t) => words(t) + (t.includes('number') ? 1 : 0)) }),
     };
-    const out = await runAccuracy({ plan: tokenPlan, target: detailed, emit: () => {}, signal: new AbortController().signal, seed: 1 });
+    const out = await runAccuracy({ plan: tokenPlan, target: detailed, emit: () => {}, window: () => {}, signal: new AbortController().signal, seed: 1 });
     expect(out.metrics['tokens.mismatches']!.value).toBe(40);
     expect(check('tokens.mismatches == 0', out.metrics)).toBe('fail');
     const same: EmbeddingTarget = { ...target(clean), embedDetailed: async (texts) => ({ vectors: texts.map(clean), tokens: texts.map(words) }) };
-    const ok = await runAccuracy({ plan: tokenPlan, target: same, emit: () => {}, signal: new AbortController().signal, seed: 1 });
+    const ok = await runAccuracy({ plan: tokenPlan, target: same, emit: () => {}, window: () => {}, signal: new AbortController().signal, seed: 1 });
     expect(ok.metrics['tokens.mismatches']!.value).toBe(0);
     // Without token counts on either side the metric is not reported, so a check on it is inconclusive.
     expect((await run(target(clean))).metrics['tokens.mismatches']).toBeUndefined();

@@ -48,7 +48,7 @@ function plan(params: Record<string, unknown>): SuitePlan {
 }
 
 const run = (target: EmbeddingTarget, compare?: EmbeddingTarget, params: Record<string, unknown> = {}) =>
-  runRetrieval({ plan: plan(params), target, ...(compare ? { compare } : {}), emit: () => {}, signal: new AbortController().signal, seed: 1 });
+  runRetrieval({ plan: plan(params), target, ...(compare ? { compare } : {}), emit: () => {}, window: () => {}, signal: new AbortController().signal, seed: 1 });
 
 describe('runRetrieval', () => {
   it('scores a model that retrieves far above random and reports every metric', async () => {
