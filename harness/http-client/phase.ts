@@ -1,11 +1,22 @@
 // One load phase: autocannon against POST /v1/embeddings for a fixed time, closed model (N
 // connections, each sends when its previous answer arrives) or open model (a fixed arrival rate).
 // Latency of 2xx answers goes into HDR histograms; in the open model a second histogram is
-// corrected for coordinated omission. Errors are counted by kind. The generator (this process)
-// watches its own CPU, so a result limited by the generator is not blamed on the target.
+// corrected for coordinated omission. Every request sent is accounted for at the socket (see
+// request-ledger.ts): answered, failed by kind, lost or unanswered. Answers are checked (see
+// answer-check.ts). The generator (this process) watches its own CPU, so a result limited by the
+// generator is not blamed on the target.
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { LatencyHistogram } from '../metrics/latency.ts';
+import { AnswerChecker, inputsOfBody, type AnswerCheckOptions, type InvalidCounts } from './answer-check.ts';
+import { RequestLedger, type Answer } from './request-ledger.ts';
+
+export { classifyError } from './error-kind.ts';
+
+export interface PhaseCheck extends AnswerCheckOptions {
+  /** The inputs of body `i` (default: parsed from the body), for count, order and repeat checks. */
+  inputsOf?: (bodyIndex: number) => readonly string[] | undefined;
+}
 
 export interface PhaseSpec {
   name: string;
@@ -24,6 +35,10 @@ export interface PhaseSpec {
   headers?: Record<string, string>;
   /** CPU of this process above which the generator counts as saturated, in cores. Default 0.9. */
   saturationCores?: number;
+  /** How answers are checked; false: not at all. Default: all of them, dimension from the first. */
+  check?: PhaseCheck | false;
+  /** How long requests in flight at the end may still be answered. Default min(timeoutMs, 2 s). */
+  graceMs?: number;
 }
 
 export interface ErrorCounts {
@@ -34,6 +49,10 @@ export interface ErrorCounts {
   reset: number;
   /** Refused or other socket errors. */
   connection: number;
+  /** Sent, then the server closed the connection without answering. */
+  lost: number;
+  /** Still in flight when the phase and its grace period ended. */
+  unanswered: number;
 }
 
 export interface GeneratorLoad {
@@ -54,10 +73,24 @@ export interface PhaseResult {
   connections: number;
   rate?: number;
   wallMs: number;
-  /** Answers received plus requests that failed without one. */
+  /** Requests sent: answers received plus requests that failed without one (= `sent`). */
   requests: number;
+  /**
+   * Requests written to a connection. sent = answered + errors.timeout + errors.reset +
+   * errors.connection + errors.lost + errors.unanswered, exactly.
+   */
+  sent: number;
+  /** Answers of any status, in the phase or its grace period. */
+  answered: number;
+  /** Of them, answers that arrived in the grace period (counted everywhere but `throughputRps`). */
+  late: number;
+  /** Requests written after the server announced `Connection: close` on that socket: not in `sent`. */
+  withdrawn?: number;
+  /** Time the phase waited after its end for answers in flight, ms (not in `wallMs`). */
+  graceMs: number;
+  /** 2xx answers. */
   ok: number;
-  /** 2xx answers per second. */
+  /** 2xx answers within the phase per second. */
   throughputRps: number;
   /** Requests sent per second (what the target was offered). */
   offeredRps: number;
@@ -71,19 +104,18 @@ export interface PhaseResult {
   /** 503 answers, and those of them without a Retry-After header. */
   rejected: number;
   rejectedWithoutRetryAfter: number;
+  /** 2xx answers checked (see answer-check.ts), and those found invalid, by reason. */
+  checked: number;
+  invalid: InvalidCounts;
+  /** Time spent checking answers, ms, on this thread (part of `generator.cpuCores`). */
+  checkMs: number;
   generator: GeneratorLoad;
   nextIndex: number;
 }
 
+/** Failed requests of every kind: non-2xx answers, socket errors, lost and unanswered requests. */
 export function errorTotal(e: ErrorCounts): number {
-  return e.status + e.timeout + e.reset + e.connection;
-}
-
-export function classifyError(err: unknown): keyof Omit<ErrorCounts, 'status'> {
-  const e = err as { code?: string; message?: string };
-  if (e?.message === 'request timed out') return 'timeout';
-  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || /socket hang up|ECONNRESET/.test(e?.message ?? '')) return 'reset';
-  return 'connection';
+  return e.status + e.timeout + e.reset + e.connection + (e.lost ?? 0) + (e.unanswered ?? 0);
 }
 
 /** Splits `total` into `parts` integers that differ by at most one and add up to it. */
@@ -108,11 +140,33 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   const connections = spec.rate ? Math.max(1, Math.min(spec.connections, Math.floor(spec.rate))) : spec.connections;
   const intervalMs = spec.rate ? (1000 * connections) / spec.rate : 0;
   const statusCodes: Record<string, number> = {};
-  const errors: ErrorCounts = { status: 0, timeout: 0, reset: 0, connection: 0 };
+  let status = 0;
   let ok = 0;
+  let okInPhase = 0;
   let rejected = 0;
   let rejectedWithoutRetryAfter = 0;
   let sent = 0;
+  let built = 0;
+  const checker = spec.check === false ? undefined : new AnswerChecker(spec.check ?? {});
+  const inputsOf = (spec.check || undefined)?.inputsOf ?? ((i: number) => inputsOfBody(spec.bodies[i]!));
+  const onAnswer = (a: Answer) => {
+    const code = String(a.status);
+    statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+    if (a.status >= 200 && a.status < 300) {
+      ok++;
+      if (!a.late) okInPhase++;
+      latency.recordMs(a.latencyMs);
+      corrected?.recordCorrectedMs(a.latencyMs, intervalMs);
+      if (checker?.wants()) checker.check(a.body, a.bodyIndex === undefined ? undefined : inputsOf(a.bodyIndex));
+      return;
+    }
+    status++;
+    if (a.status !== 503) return;
+    rejected++;
+    const retryAfter = a.headers['retry-after'] ?? a.headers['Retry-After'];
+    if (retryAfter === undefined || !/^\d+$/.test(String(retryAfter).trim())) rejectedWithoutRetryAfter++;
+  };
+  const ledger = new RequestLedger(() => built, onAnswer, spec.graceMs ?? Math.min(spec.timeoutMs ?? 10_000, 2000));
 
   const cpuBefore = process.cpuUsage();
   const eluBefore = performance.eventLoopUtilization();
@@ -134,39 +188,21 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...spec.headers },
           ...(rate !== undefined ? { overallRate: rate } : {}),
+          setupClient: (client) => ledger.attach(client),
           requests: [
             {
               setupRequest: (req) => {
                 sent++;
-                return { ...req, body: spec.bodies[next++ % spec.bodies.length]! };
+                built = next++ % spec.bodies.length;
+                return { ...req, body: spec.bodies[built]! };
               },
-              onResponse: (status, _body, _context, headers) => {
-                if (status !== 503) return;
-                rejected++;
-                const h = headers as Record<string, string | string[]> | undefined;
-                const retryAfter = h?.['retry-after'] ?? h?.['Retry-After'];
-                if (retryAfter === undefined || !/^\d+$/.test(String(retryAfter).trim())) rejectedWithoutRetryAfter++;
-              },
+              onResponse: (_status, body, _context, headers) => ledger.noteBody(body, headers as Record<string, string | string[]> | undefined),
             },
           ],
         },
         (err) => (err ? reject(err) : resolve()),
       );
       instances.push(instance);
-      instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-        const code = String(statusCode);
-        statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-        if (statusCode >= 200 && statusCode < 300) {
-          ok++;
-          latency.recordMs(responseTime);
-          corrected?.recordCorrectedMs(responseTime, intervalMs);
-        } else {
-          errors.status++;
-        }
-      });
-      instance.on('reqError', (err: unknown) => {
-        errors[classifyError(err)]++;
-      });
     });
   const runs: Promise<void>[] = [];
   if (spec.rate) {
@@ -195,6 +231,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     for (const resolve of notStarted) resolve();
     notStarted.clear();
     for (const instance of instances) instance.stop();
+    ledger.hurry();
   };
   spec.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -203,19 +240,25 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     spec.signal?.removeEventListener('abort', stop);
   }
   const wallMs = performance.now() - started;
+  const counts = await ledger.settled();
+  const graceMs = performance.now() - started - wallMs;
   const cpu = process.cpuUsage(cpuBefore);
   const elu = performance.eventLoopUtilization(eluBefore);
-  const cpuCores = (cpu.user + cpu.system) / 1000 / wallMs;
-  const responses = Object.values(statusCodes).reduce((a, b) => a + b, 0);
-  const requests = responses + errors.timeout + errors.reset + errors.connection;
+  const cpuCores = (cpu.user + cpu.system) / 1000 / (wallMs + graceMs);
+  const errors: ErrorCounts = { status, timeout: counts.timeout, reset: counts.reset, connection: counts.connection, lost: counts.lost, unanswered: counts.unanswered };
   return {
     name: spec.name,
     connections,
     ...(spec.rate ? { rate: spec.rate } : {}),
     wallMs,
-    requests,
+    requests: counts.sent,
+    sent: counts.sent,
+    answered: counts.answered,
+    late: counts.late,
+    withdrawn: counts.withdrawn,
+    graceMs,
     ok,
-    throughputRps: (ok * 1000) / wallMs,
+    throughputRps: (okInPhase * 1000) / wallMs,
     offeredRps: (sent * 1000) / wallMs,
     latency,
     ...(corrected ? { corrected } : {}),
@@ -223,6 +266,9 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     errors,
     rejected,
     rejectedWithoutRetryAfter,
+    checked: checker?.checked ?? 0,
+    invalid: checker?.invalid ?? { total: 0, byReason: {} },
+    checkMs: checker?.ms ?? 0,
     generator: { cpuCores, eventLoopUtilization: elu.utilization, saturated: cpuCores >= (spec.saturationCores ?? 0.9) },
     nextIndex: next,
   };
