@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TextItem } from '../texts.ts';
-import { buildBodies } from './bodies.ts';
+import { buildBodies, inputsOfBodyAt } from './bodies.ts';
 
 const items: TextItem[] = Array.from({ length: 500 }, (_, i) => ({ id: String(i), role: i % 2 ? 'document' : 'query', text: `text number ${i}` }));
 const opts = { count: 2000, repeatShare: 0.25, hotSet: 16, model: 'm', queryPrefix: 'q: ', documentPrefix: 'd: ', seed: 7 };
@@ -24,5 +24,10 @@ describe('request bodies', () => {
     expect(buildBodies(items, opts).bodies).toEqual(buildBodies(items, opts).bodies);
     const none = buildBodies(items, { ...opts, count: 400, repeatShare: 0 });
     expect(new Set(none.inputs).size).toBe(400);
+  });
+
+  it('tells the inputs of each body, in order', () => {
+    const b = buildBodies(items, { ...opts, count: 50, inputsPerRequest: 3 });
+    for (const i of [0, 17, 49]) expect(inputsOfBodyAt(b, i)).toEqual((JSON.parse(b.bodies[i]!) as { input: string[] }).input);
   });
 });

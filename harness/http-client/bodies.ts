@@ -27,6 +27,8 @@ export interface Bodies {
   bodies: string[];
   /** Every input in body order, prefixed: the same mix for in-process measurements. */
   inputs: string[];
+  /** Inputs in each body: body i holds inputs[i * perRequest …]. */
+  perRequest: number;
   /** Share of bodies that are repeats, as built (for the report). */
   repeatShare: number;
   distinctTexts: number;
@@ -95,5 +97,10 @@ export function buildBodies(items: readonly TextItem[], opts: BodyOptions): Bodi
     bodies.push(JSON.stringify({ model: opts.model, input: perRequest === 1 ? inputs[0] : inputs, encoding_format: 'base64' }));
   }
   const inputs = opts.count * perRequest;
-  return { bodies, inputs: all, repeatShare: repeats / inputs, distinctTexts: seen.size, meanChars: chars / inputs };
+  return { bodies, inputs: all, perRequest, repeatShare: repeats / inputs, distinctTexts: seen.size, meanChars: chars / inputs };
+}
+
+/** The inputs of body `i`, in order (for checking its answer without parsing the body again). */
+export function inputsOfBodyAt(b: Pick<Bodies, 'inputs' | 'perRequest'>, i: number): string[] {
+  return b.inputs.slice(i * b.perRequest, (i + 1) * b.perRequest);
 }
