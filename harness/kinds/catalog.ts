@@ -1,7 +1,7 @@
 // Metric catalogs: what a kind produces, by name, with its unit (checks are validated against them
 // at load time). A runner writes metrics through metricWriter, whose names are the catalog's
 // keys, so a metric the catalog lacks is a compile error, and whose units come from the catalog.
-import { PERCENTILES, type LatencyMetricName } from '../metrics/latency.ts';
+import { PERCENTILES, type LatencyMetricName } from '../metrics/percentiles.ts';
 import type { MetricValue, Metrics, Unit } from '../result.ts';
 
 export interface MetricSpec {

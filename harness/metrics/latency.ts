@@ -2,12 +2,7 @@
 // percentiles are taken. Values are recorded in microseconds and reported in milliseconds.
 import * as hdr from 'hdr-histogram-js';
 import type { MetricValue } from '../result.ts';
-
-/** The percentiles every latency metric comes in: `<prefix>.latency.<p>`. */
-export const PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p99_9', 'max', 'min', 'mean'] as const;
-export type Percentile = (typeof PERCENTILES)[number];
-/** `latency.p95` for prefix '', `open.latency.p95` for prefix 'open'. */
-export type LatencyMetricName<P extends string> = P extends '' ? `latency.${Percentile}` : `${P}.latency.${Percentile}`;
+import { PERCENTILES, type LatencyMetricName, type Percentile } from './percentiles.ts';
 
 const MICROS_PER_MS = 1000;
 /** One hour in microseconds: anything slower is clamped and counted as the max. */
