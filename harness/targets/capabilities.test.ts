@@ -93,6 +93,28 @@ describe('two gguf targets of the same model side by side', () => {
     expect(JSON.stringify(process.env)).toBe(envBefore);
   });
 
+  it('serveHttp starts an embedgate serve of its own with the settings given, and close stops it', async () => {
+    const endpoint = await plain.serveHttp({ cacheMb: 0, gcEveryMs: 300 });
+    const server = endpoint.server!;
+    try {
+      expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(endpoint.modelId).toBe('baseline.gguf');
+      expect(endpoint.processes.pids).toEqual([server.pid]);
+      const env = processEnvironment(server.pid);
+      expect(env?.EMBEDGATE_HEAP_PROBE_DIR).toBe(endpoint.processes.heapProbeDir);
+      expect(env?.EMBEDGATE_HEAP_PROBE_GC_MS).toBe('300');
+      const res = await fetch(`${endpoint.url}/v1/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: endpoint.modelId, input: TEXTS }) });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(TEXTS.length);
+      expect(server.crashes()).toEqual([]);
+    } finally {
+      await endpoint.close();
+    }
+    expect(server.alive).toBe(false);
+    expect(server.oomEvidence()).toEqual([]);
+    expect(JSON.stringify(process.env)).toBe(envBefore);
+  });
+
   it('restart gives a new worker with the same settings, also after a crash', async () => {
     const before = probed.processes().pids[0]!;
     await probed.restart();

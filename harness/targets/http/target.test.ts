@@ -12,7 +12,7 @@ import { loadSuite } from '../../config/load.ts';
 import { ensureFixtureModels } from '../../gguf/fixtures/ensure.ts';
 import { startServer, type EmbedServer } from '../../server/server.ts';
 import { TargetPool } from '../open.ts';
-import { need } from '../target.ts';
+import { has, need } from '../target.ts';
 import { baseUrlOf, openHttpTarget } from './target.ts';
 
 const GOLDEN = fileURLToPath(new URL('../../../fixtures/golden/baseline.json', import.meta.url));
@@ -42,6 +42,18 @@ describe('http target', () => {
     expect(t.describe()).toMatchObject({ kind: 'http', url: server.url });
     const vectors = await t.embed(['a', 'b', 'c']);
     expect(vectors.map((v) => v.length)).toEqual([256, 256, 256]);
+  });
+
+  it('is driven where it is: its URL, and the process listening on its loopback port', async () => {
+    const t = await openHttpTarget({ url: `${server.url}/v1/` });
+    const endpoint = await t.serveHttp();
+    expect(endpoint).toMatchObject({ url: server.url, modelId: 'baseline' });
+    expect(endpoint.server).toBeUndefined();
+    // embedgate serve runs inside this test process here.
+    expect(t.processes().pids).toEqual([process.pid]);
+    const far = await openHttpTarget({ url: server.url });
+    expect(has(far, 'measureCeiling') || has(far, 'restart') || has(far, 'openCopy')).toBe(false);
+    expect(() => need(far, 'fault suite "f"', 'restart')).toThrow(`fault suite "f" needs a target that can restart; http:${server.url} (http target) cannot`);
   });
 
   it('says which server and what went wrong when a request fails', async () => {
