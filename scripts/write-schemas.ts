@@ -1,6 +1,6 @@
 // Writes the JSON Schemas of suite, gate and models files to suites/schema/ for editors
-// (`# yaml-language-server: $schema=./schema/suite.schema.json`). Run after changing
-// harness/kinds.ts; harness/config/schema.test.ts fails while the files are out of date.
+// (`# yaml-language-server: $schema=./schema/suite.schema.json`). Run after changing a
+// kind's params (harness/kinds/<kind>/params.ts); harness/config/schema.test.ts fails while the files are out of date.
 //   node --import tsx scripts/write-schemas.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
