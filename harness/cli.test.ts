@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './paths.ts';
 import type { RunReport } from './result.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = REPO_ROOT;
 const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 const SUITES = join(ROOT, 'fixtures', 'suites');
 const BAD_MODELS = join(ROOT, 'fixtures', 'models', 'bad');
