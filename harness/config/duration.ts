@@ -1,6 +1,7 @@
 // Durations as written in YAML ("250ms", "2s", "5m", "1h"): the one pattern, the one parser, and
 // the TypeBox type that parameter schemas use, so a suite's plan carries milliseconds.
-import { Type, type TString, type TTransform } from '@sinclair/typebox';
+import type { TString, TTransform } from '@sinclair/typebox';
+import { Type } from '../kinds/typebox.ts';
 
 /** A duration written in YAML: "250ms", "2s", "5m", "1h". */
 export const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';

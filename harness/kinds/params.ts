@@ -1,8 +1,8 @@
 // Building blocks of the kinds' parameter schemas (TypeBox schemas are JSON Schema), and what the
 // loader does with a kind's schema: the JSON Schema a YAML block is validated against, and the
 // decoding of a valid block into the params a runner reads: defaults applied, durations in ms.
-import { Kind, Type, TypeRegistry, type SchemaOptions, type StaticDecode, type TSchema, type TUnsafe } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import type { SchemaOptions, StaticDecode, TSchema, TUnsafe } from '@sinclair/typebox';
+import { Kind, Type, TypeRegistry, Value } from './typebox.ts';
 import { Ajv, type ValidateFunction } from 'ajv';
 
 /**

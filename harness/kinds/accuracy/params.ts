@@ -1,5 +1,6 @@
 // The `accuracy:` block.
-import { Type, type StaticDecode } from '@sinclair/typebox';
+import type { StaticDecode } from '@sinclair/typebox';
+import { Type } from '../typebox.ts';
 import { withDefault } from '../params.ts';
 
 export const ACCURACY_PARAMS = Type.Object(

@@ -1,5 +1,6 @@
 // The `bench:` block.
-import { Type, type StaticDecode } from '@sinclair/typebox';
+import type { StaticDecode } from '@sinclair/typebox';
+import { Type } from '../typebox.ts';
 import { Duration } from '../../config/duration.ts';
 import { withDefault } from '../params.ts';
 

@@ -1,5 +1,6 @@
 // The `memory:` block.
-import { Type, type StaticDecode } from '@sinclair/typebox';
+import type { StaticDecode } from '@sinclair/typebox';
+import { Type } from '../typebox.ts';
 import { Duration } from '../../config/duration.ts';
 import { StringEnum, withDefault } from '../params.ts';
 import { serverParams } from '../shared/server-params.ts';

@@ -1,5 +1,6 @@
 // The `retrieval:` block.
-import { Type, type StaticDecode } from '@sinclair/typebox';
+import type { StaticDecode } from '@sinclair/typebox';
+import { Type } from '../typebox.ts';
 import { RANKING_METRICS } from '../../metrics/ranking.ts';
 import { StringEnum, withDefault } from '../params.ts';
 

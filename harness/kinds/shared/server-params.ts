@@ -1,6 +1,6 @@
 // The `server:` sub-block of load and memory suites: how the harness starts `embedgate serve` for
 // gguf targets. Queue and cache defaults are embedgate serve's own, so they are not applied here.
-import { Type } from '@sinclair/typebox';
+import { Type } from '../typebox.ts';
 import { StringEnum, withDefault } from '../params.ts';
 
 export function serverParams(description: string) {
