@@ -115,7 +115,7 @@ describe('every answer checked under load', () => {
     expectAccounted(r);
     expect(server!.counts.short).toBeGreaterThan(0);
     expect(r.checked).toBe(r.ok);
-    expect(r.invalid.byReason.dimension).toBe(server!.counts.short);
+    expect(r.invalid.byReason['wrong-dimension']).toBe(server!.counts.short);
     expect(r.invalid.total).toBe(server!.counts.short);
   });
 

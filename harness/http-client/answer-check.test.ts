@@ -16,19 +16,20 @@ describe('AnswerChecker', () => {
     expect(c.check(answer('!!!'), ['a'])).toBe('shape');
     expect(c.check(answer([0.6, 0.8]), ['a', 'b'])).toBe('count');
     expect(c.check(JSON.stringify({ data: [{ index: 1, embedding: [1, 0] }, { index: 0, embedding: [0, 1] }] }), ['b', 'c'])).toBe('order');
-    expect(c.check(answer([1]), ['d'])).toBe('dimension');
-    expect(c.check(answer(b64([Number.NaN, 0])), ['d'])).toBe('finite');
-    expect(c.check(answer([0.5, 0.5]), ['d'])).toBe('norm');
+    expect(c.check(answer([1]), ['d'])).toBe('wrong-dimension');
+    expect(c.check(answer(b64([Number.NaN, 0])), ['d'])).toBe('non-finite');
+    expect(c.check(answer([0.5, 0.5]), ['d'])).toBe('norm-off');
+    expect(c.check(answer([0, 0]), ['d'])).toBe('all-zero');
     expect(c.check(answer([0.8, 0.6]), ['a'])).toBe('inconsistent');
     expect(c.check(answer([0.6, 0.8]), ['a'])).toBeUndefined();
-    expect(c.checked).toBe(12);
-    expect(c.invalid).toEqual({ total: 9, byReason: { json: 1, shape: 2, count: 1, order: 1, dimension: 1, finite: 1, norm: 1, inconsistent: 1 } });
+    expect(c.checked).toBe(13);
+    expect(c.invalid).toEqual({ total: 10, byReason: { json: 1, shape: 2, count: 1, order: 1, 'wrong-dimension': 1, 'non-finite': 1, 'norm-off': 1, 'all-zero': 1, inconsistent: 1 } });
   });
 
   it('without a given dimension, holds every answer to the first one; without normalisation, any norm', () => {
     const c = new AnswerChecker();
     expect(c.check(answer([3, 4, 0]), ['a'])).toBeUndefined();
-    expect(c.check(answer([3, 4]), ['b'])).toBe('dimension');
+    expect(c.check(answer([3, 4]), ['b'])).toBe('wrong-dimension');
   });
 
   it('checks the given share of answers, evenly spaced', () => {

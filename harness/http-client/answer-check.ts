@@ -2,11 +2,12 @@
 // the JSON shape of an OpenAI embeddings answer ({data: [{embedding, index}]}), one vector per
 // input in input order, the expected dimension, finite values, unit norm when the model
 // normalises, and the same text giving the same vector when it is sent again. Each invalid answer
-// counts once, under the first reason it fails. Non-2xx answers are not checked here: they are
-// already counted as errors.
+// counts once, under the first reason it fails; vector faults use the names the retrieval
+// suites' vector hygiene uses. Non-2xx answers are not checked here: they are already errors.
+import { NORM_TOLERANCE, vectorFault, type VectorFault } from '../metrics/vector-hygiene.ts';
 
-export const INVALID_REASONS = ['json', 'shape', 'count', 'order', 'dimension', 'finite', 'norm', 'inconsistent'] as const;
-export type InvalidReason = (typeof INVALID_REASONS)[number];
+export type InvalidReason = 'json' | 'shape' | 'count' | 'order' | VectorFault | 'inconsistent';
+export const INVALID_REASONS: readonly InvalidReason[] = ['json', 'shape', 'count', 'order', 'wrong-dimension', 'non-finite', 'all-zero', 'norm-off', 'inconsistent'];
 
 export interface AnswerCheckOptions {
   /** Share (0..1] of 2xx answers checked, evenly spaced. Default 1: all of them. */
@@ -15,7 +16,7 @@ export interface AnswerCheckOptions {
   dimensions?: number;
   /** The model returns unit vectors: |norm − 1| above `normTolerance` is invalid. */
   normalised?: boolean;
-  /** Default 1e-3. */
+  /** Default NORM_TOLERANCE (0.01), as for the retrieval suites' vectors. */
   normTolerance?: number;
   /** The same text must come back at a cosine of at least this. Default 0.999. */
   minCosine?: number;
@@ -107,17 +108,15 @@ export class AnswerChecker {
       if (item.index !== i) return typeof item.index === 'number' ? 'order' : 'shape';
       vectors.push(v);
     }
-    for (const v of vectors) {
-      this.dimensions ??= v.length;
-      if (v.length !== this.dimensions) return 'dimension';
-    }
     const norms: number[] = [];
     for (const v of vectors) {
+      this.dimensions ??= v.length;
+      const fault = vectorFault(v, this.dimensions);
+      if (fault) return fault;
       let sum = 0;
       for (let k = 0; k < v.length; k++) sum += v[k]! * v[k]!;
-      if (!Number.isFinite(sum)) return 'finite';
       const norm = Math.sqrt(sum);
-      if (this.o.normalised && Math.abs(norm - 1) > (this.o.normTolerance ?? 1e-3)) return 'norm';
+      if (this.o.normalised && Math.abs(norm - 1) > (this.o.normTolerance ?? NORM_TOLERANCE)) return 'norm-off';
       norms.push(norm);
     }
     if (!inputs) return undefined;
