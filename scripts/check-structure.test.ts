@@ -1,10 +1,11 @@
 // The structure check on a small tree made for it: it must name a run-time cycle, leave a
-// type-only one alone unless asked, and name a file one line over the limit but not one at it.
+// type-only one alone unless asked, name a file one line over the limit but not one at it, and
+// name a module that start-up reaches by static imports but not one it reaches only by import().
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importCycles, lineCount, longFiles, MAX_LINES } from './check-structure.ts';
+import { cruiseProject, importCycles, lineCount, longFiles, MAX_LINES, startupLeaks } from './check-structure.ts';
 
 function tree(): string {
   const root = mkdtempSync(join(tmpdir(), 'embedgate-structure-'));
@@ -15,6 +16,11 @@ function tree(): string {
   write('c.ts', "import type { D } from './d.ts';\nexport interface C { d?: D }\nexport const c = 1;\n");
   write('d.ts', "import type { C } from './c.ts';\nexport interface D { c?: C }\nexport const d = 2;\n");
   write('leaf.ts', "import { a } from './a.ts';\nexport const leaf = a;\n");
+  write('cli.ts', "import { leaf } from './leaf.ts';\nexport const main = async () => (await import('./lazy.ts')).lazy + leaf;\n");
+  write('lazy.ts', "import { heavy } from './heavy/runner.ts';\nexport const lazy = heavy;\n");
+  mkdirSync(join(root, 'src', 'heavy'));
+  write('heavy/runner.ts', "export const heavy = 1;\n");
+  write('eager.ts', "import { lazy } from './lazy.ts';\nexport const eager = lazy;\n");
   write('long.ts', 'export const x = 1;\n'.repeat(MAX_LINES + 1));
   write('at-limit.ts', 'export const y = 1;\n'.repeat(MAX_LINES));
   write('long.test.ts', 'export const z = 1;\n'.repeat(MAX_LINES + 1));
@@ -26,10 +32,17 @@ describe('check-structure', () => {
   const root = tree();
 
   it('names the run-time cycle, and the type-only one only with type imports counted', async () => {
-    const runtime = await importCycles(root, ['src'], false);
+    const runtime = importCycles(await cruiseProject(root, ['src'], false));
     expect(runtime.map((c) => [...new Set(c)].sort())).toEqual([['src/a.ts', 'src/b.ts']]);
-    const withTypes = await importCycles(root, ['src'], true);
+    const withTypes = importCycles(await cruiseProject(root, ['src'], true));
     expect(withTypes.map((c) => [...new Set(c)].sort()).sort()).toEqual([['src/a.ts', 'src/b.ts'], ['src/c.ts', 'src/d.ts']]);
+  });
+
+  it('names what start-up loads by static imports, with the chain, and not what it loads by import()', async () => {
+    const graph = await cruiseProject(root, ['src'], false);
+    const forbidden = [/(^|\/)runner\.ts$/];
+    expect(startupLeaks(graph, 'src/cli.ts', forbidden)).toEqual([]);
+    expect(startupLeaks(graph, 'src/eager.ts', forbidden)).toEqual([['src/eager.ts', 'src/lazy.ts', 'src/heavy/runner.ts']]);
   });
 
   it('names files over the line limit, tests excluded', () => {
