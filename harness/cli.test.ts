@@ -1,7 +1,7 @@
 // End to end: the real embedgate command on small fixture suites, real fixture models in a real
 // llama.cpp worker, real report files. Each test checks the exit code and what was written.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -188,6 +188,14 @@ describe('embedgate gate', () => {
     const run = await embedgate(['check', join(ROOT, 'suites', 'gate-3.yaml')]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout + run.stderr).toMatch(/3 suite\(s\) valid/);
+  });
+
+  it('swarm --config reads YAML as suites are: a bad alias exits 2 with file:line:col', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'embedgate-swarm-')), 'swarm.yaml');
+    writeFileSync(file, 'swarm:\n  seeds: *nope\n');
+    const run = await embedgate(['swarm', '--config', file, '--seeds', '2']);
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stdout).toContain(`${file}:2:10: swarm.seeds: YAML alias *nope has no anchor &nope before it`);
   });
 
   it('rejects a gate number out of range as a usage error', async () => {

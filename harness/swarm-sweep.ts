@@ -1,9 +1,9 @@
 // `embedgate swarm`: seed sweeps of the simulated swarm outside any gate. With --seeds N it runs N
 // seeds per scenario and prints each failing seed with a one-line replay command; with --seed
 // alone it replays that seed and prints its whole trace, byte for byte the same every time.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { formatConfigErrors, type ConfigError } from './config/errors.ts';
+import { readYaml } from './config/yaml-source.ts';
 import { EXIT } from './exit-codes.ts';
 import { median } from './metrics/statistics.ts';
 import { replayCommand } from './kinds/swarm/runner.ts';
@@ -20,11 +20,21 @@ export interface SwarmCommandOptions {
   write?: (text: string) => void;
 }
 
+/** A --config file that is not valid YAML (or not there), with file:line:col for each mistake. */
+class SwarmFileError extends Error {
+  constructor(readonly errors: ConfigError[]) {
+    super(formatConfigErrors(errors));
+  }
+}
+
 /** The swarm block of a file; default: the built-in topology and DAG with random faults per seed. */
 function loadBlock(file: string | undefined): { params: Record<string, unknown>; baseDir: string } {
   if (!file) return { params: { randomFaults: true }, baseDir: process.cwd() };
   const path = resolve(file);
-  const data = parse(readFileSync(path, 'utf8')) as Record<string, unknown> | null;
+  // Read as suites are, so that YAML mistakes get the same errors and positions.
+  const read = readYaml(path);
+  if (!read.ok || read.errors.length > 0) throw new SwarmFileError(read.errors);
+  const data = (read.source.data ?? null) as Record<string, unknown> | null;
   const block = data && typeof data['swarm'] === 'object' ? (data['swarm'] as Record<string, unknown>) : (data ?? {});
   return { params: block, baseDir: dirname(path) };
 }
@@ -41,6 +51,10 @@ export function runSwarmCommand(options: SwarmCommandOptions): number {
     }
     scenarios = resolveSwarmPlan(params, baseDir).scenarios;
   } catch (err) {
+    if (err instanceof SwarmFileError) {
+      write(`${err.message}\n`);
+      return EXIT.usage;
+    }
     if (err instanceof SwarmConfigError) {
       write(`embedgate swarm: ${options.config ?? 'default configuration'}: ${err.message}\n`);
       return EXIT.usage;
