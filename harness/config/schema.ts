@@ -53,7 +53,7 @@ export function buildSuiteSchema(kinds: KindRegistry = SUITE_KINDS): Schema {
       },
       vectorChecks: {
         type: 'boolean',
-        description: 'add "vectors.invalid == 0" (and baseline.vectors.invalid == 0) when no check names it (default true)',
+        description: 'add "vectors.invalid == 0" and, for kinds that check answers under load, "responses.invalid == 0" (and their baseline. forms with a compare target) when no check names them (default true)',
       },
       ...blocks,
     },

@@ -74,19 +74,24 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
   return { checks, errors };
 }
 
+/** Metrics that count wrong vectors or answers: each gets a default `== 0` check where the kind has it. */
+const DEFAULT_ZERO_METRICS = ['vectors.invalid', 'responses.invalid'] as const;
+
 /**
- * NaN, all-zero and wrong-length vectors are what teams report right after a model switch, so every
- * suite whose kind counts them checks them unless it names the metric itself or sets
- * `vectorChecks: false`. The implicit check points at the `kind:` line.
+ * NaN, all-zero and wrong-length vectors are what teams report right after a model switch, and a
+ * server that answers fast but wrongly must not pass a load suite, so every suite whose kind counts
+ * them checks them unless it names the metric itself or sets `vectorChecks: false`. The implicit
+ * check points at the `kind:` line.
  */
 function defaultVectorChecks(source: YamlSource, context: CheckContext, written: PlannedCheck[]): PlannedCheck[] {
-  const metric = 'vectors.invalid';
-  if (!context.kind?.implemented || !context.kind.metrics[metric]) return [];
+  if (!context.kind?.implemented) return [];
   if ((source.data as Record<string, unknown>)['vectorChecks'] === false) return [];
   const position = { file: source.file, ...positionOf(source, ['kind']) };
-  const names = (scope: string) => written.some((c) => !c.window && new RegExp(`(^|[^.\\w])${scope}${metric.replace('.', '\\.')}\\b`).test(c.source));
-  const wanted = [...(names('') ? [] : [`${metric} == 0`]), ...(context.hasCompare && !names('baseline.') ? [`baseline.${metric} == 0`] : [])];
-  return wanted.map((text) => ({ source: text, expression: parseCheck(text), position, implicit: true }));
+  return DEFAULT_ZERO_METRICS.filter((metric) => context.kind!.metrics[metric]).flatMap((metric) => {
+    const names = (scope: string) => written.some((c) => !c.window && new RegExp(`(^|[^.\\w])${scope}${metric.replace('.', '\\.')}\\b`).test(c.source));
+    const wanted = [...(names('') ? [] : [`${metric} == 0`]), ...(context.hasCompare && !names('baseline.') ? [`baseline.${metric} == 0`] : [])];
+    return wanted.map((text) => ({ source: text, expression: parseCheck(text), position, implicit: true }));
+  });
 }
 
 /**

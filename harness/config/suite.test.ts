@@ -102,7 +102,15 @@ checks:
     expect(result.plan.params).toMatchObject({ connections: 100, duration: 30_000, warmup: 2000, rounds: 2, repeatShare: 0.2, inputsPerRequest: 1, ceiling: true });
     expect(result.plan.params).toMatchObject({ open: { share: 0.7, connections: 200 }, overload: { factor: 2, recoveryLimit: 30_000 }, phases: ['sequential', 'closed', 'open'] });
     expect(result.plan.params['dataset']).toBeUndefined();
-    expect(result.plan.checks).toHaveLength(3);
+    // The three written, and the default answer checks of a kind that checks answers under load.
+    expect(result.plan.checks.map((c) => c.source)).toEqual([
+      'throughput.rps >= 90% * ceiling.throughput.rps',
+      'latency.p95 <= 2 * baseline.latency.p95',
+      'memory.rss.peak < 70% * machine.memory',
+      'responses.invalid == 0',
+      'baseline.responses.invalid == 0',
+    ]);
+    expect(result.plan.checks.slice(3).every((c) => c.implicit)).toBe(true);
   });
 
   it('still rejects syntax and machine metrics in a suite of a kind with no runner', () => {

@@ -109,9 +109,14 @@ describe('gate 3 against misbehaving servers', () => {
       'errors.rate < 1%': 'pass',
       'baseline.errors.rate < 1%': 'pass',
       'throughput.rps >= 90% * ceiling.throughput.rps': 'inconclusive',
+      // Added by default: every answer of the load phases is checked.
+      'responses.invalid == 0': 'pass',
+      'baseline.responses.invalid == 0': 'pass',
     });
+    expect(suite('load-slow').metrics['responses.checked']!.value).toBeGreaterThan(0);
     expect(suite('load-slow').checks.find((c) => c.source.startsWith('throughput'))!.detail).toMatch(/not a gguf target/);
     const slow = suite('load-slow').metrics;
+    expect(slow['requests.sent']!.value).toBe(slow['requests.answered']!.value + slow['errors.timeout']!.value + slow['errors.reset']!.value + slow['errors.connection']!.value + slow['errors.lost']!.value + slow['errors.unanswered']!.value);
     const fast = suite('load-slow').baselineMetrics!;
     expect(slow['latency.p95']!.value).toBeGreaterThan(fast['latency.p95']!.value);
     expect(slow['latency.p95.vs_baseline']!.value).toBeGreaterThan(2);
@@ -140,4 +145,53 @@ describe('gate 3 against misbehaving servers', () => {
     expect(leakyHeap.at(-1)!).toBeGreaterThan(leakyHeap[0]! + 1024 * 1024);
     expect(samples.some((e) => e.suite === 'load-slow' && e.name === 'memory.rss' && e.attrs?.side === 'target')).toBe(true);
   }, 240_000);
+
+  // The three servers that passed a load suite before every request was accounted for and every
+  // answer checked: silent drops, a server that stops answering, a vector one dimension short.
+  it('fails a server that drops connections, one that stops answering, and one that answers wrongly; passes a clean one', async () => {
+    const [dropping, stopping, short, clean] = await Promise.all([
+      startServer(['--lanes', '4', '--delay-ms', '1', '--drop-share', '0.03']),
+      startServer(['--lanes', '4', '--delay-ms', '1', '--stop-after', '40']),
+      startServer(['--lanes', '4', '--delay-ms', '1', '--short-share', '0.005']),
+      startServer(['--lanes', '4', '--delay-ms', '1']),
+    ]);
+    const suite = (name: string, url: string) => `suite: ${name}
+kind: load
+target: { http: ${url} }
+load: { phases: [closed], connections: 8, duration: 1500ms, warmup: 200ms, rounds: 1, repeatShare: 0.2, requestTimeout: 1s }
+checks:
+  - errors.rate < 1%
+`;
+    const files = Object.entries({ dropping, stopping, short, clean }).map(([name, url]) => {
+      const file = join(work, `truth-${name}.yaml`);
+      writeFileSync(file, suite(`truth-${name}`, url));
+      return file;
+    });
+    const { report, stderr } = await run(['run', ...files]);
+    expect(report, stderr).toBeDefined();
+    const of = (name: string) => report.suites.find((s) => s.name === `truth-${name}`)!;
+    const status = (name: string) => Object.fromEntries(of(name).checks.map((c) => [c.source, c.status]));
+    const value = (name: string, metric: string) => of(name).metrics[metric]?.value;
+    for (const name of ['dropping', 'stopping', 'short', 'clean']) {
+      // sent = answered + every error without an answer, in every suite.
+      const lost = ['timeout', 'reset', 'connection', 'lost', 'unanswered'].reduce((a, k) => a + value(name, `errors.${k}`)!, 0);
+      expect(value(name, 'requests.sent'), name).toBe(value(name, 'requests.answered')! + lost);
+    }
+
+    expect(status('dropping')['errors.rate < 1%']).toBe('fail');
+    expect(value('dropping', 'errors.lost')).toBeGreaterThan(0);
+
+    // Nothing answered in the measured phase: the error rate is 1, never 0.
+    expect(status('stopping')['errors.rate < 1%']).toBe('fail');
+    expect(value('stopping', 'requests.answered')).toBe(0);
+    // Held past the request timeout, or still open when the phase's grace ran out.
+    expect(value('stopping', 'errors.timeout')! + value('stopping', 'errors.unanswered')!).toBeGreaterThan(0);
+    expect(value('stopping', 'errors.rate')).toBe(1);
+
+    expect(status('short')).toEqual({ 'errors.rate < 1%': 'pass', 'responses.invalid == 0': 'fail' });
+    expect(value('short', 'responses.invalid.wrong-dimension')).toBeGreaterThan(0);
+
+    expect(of('clean').outcome, JSON.stringify(of('clean').checks)).toBe('pass');
+    expect(value('clean', 'responses.checked')).toBe(value('clean', 'requests.answered'));
+  }, 120_000);
 });

@@ -3,6 +3,12 @@
 // `ceiling.` scope, the same model measured in process without HTTP.
 import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
 import { MEMORY_PEAK_METRICS } from '../shared/memory-peaks.ts';
+import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
+
+/** `responses.invalid.<reason>` for every reason an answer check can give. */
+function invalidReasonCatalog(): Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>> {
+  return Object.fromEntries(INVALID_REASONS.map((r) => [`responses.invalid.${r}`, m('count', `checked answers found wrong for reason ${r}`)])) as Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>>;
+}
 
 export const LOAD_METRICS = {
   'throughput.rps': m('per_second', '2xx answers per second at `connections` connections, closed model (mean over rounds)'),
@@ -22,13 +28,22 @@ export const LOAD_METRICS = {
   'open.throughput.rps': m('per_second', '2xx answers per second in the open-model phase'),
   ...latencyCatalog('open', '2xx answers in the open-model phase, corrected for coordinated omission'),
   'open.latency_uncorrected.p99': m('ms', 'p99 latency of the open-model phase as the connections saw it (no correction)'),
-  'errors.rate': m('ratio', 'failed requests / requests over the sequential, closed and open phases (non-2xx, timeouts, resets, refused)'),
-  'errors.total': m('count', 'failed requests over the sequential, closed and open phases'),
+  'errors.rate': m('ratio', 'failed requests / requests sent over the sequential, closed and open phases (non-2xx, timeouts, resets, refused, lost, unanswered)'),
+  'errors.total': m('count', 'failed requests over the sequential, closed and open phases, lost and unanswered ones included'),
   'errors.status': m('count', 'answers with a non-2xx status'),
   'errors.timeout': m('count', 'requests that timed out'),
   'errors.reset': m('count', 'requests whose connection was reset'),
   'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
-  requests: m('count', 'requests sent over the sequential, closed and open phases'),
+  'errors.lost': m('count', 'requests written whose connection then closed without an answer (counted at the socket: autocannon forgets them)'),
+  'errors.unanswered': m('count', 'requests still in flight when their phase ended, after a grace period of min(requestTimeout, 2 s)'),
+  requests: m('count', 'requests sent over the sequential, closed and open phases (as requests.sent)'),
+  'requests.sent': m('count', 'requests written over the sequential, closed and open phases: answered + errors without an answer (timeouts, resets, connection errors, lost, unanswered)'),
+  'requests.answered': m('count', 'answers of any status over the sequential, closed and open phases, those arriving in the grace period included'),
+  'requests.late': m('count', 'answers that arrived in the grace period after their phase ended'),
+  'responses.checked': m('count', '2xx answers checked (shape, one vector per input in order, dimension, finite, norm, same text same vector), all phases'),
+  'responses.invalid': m('count', 'checked answers found wrong, all phases'),
+  ...invalidReasonCatalog(),
+  'generator.check.cores': m('count', 'largest share of a core the answer checks took in a phase (part of the generator’s CPU)'),
   'overload.capacity.rps': m('per_second', 'capacity the overload is measured against: closed-model throughput of the same target'),
   'overload.rate': m('per_second', 'arrival rate of the overload phase (open model)'),
   'overload.offered.rps': m('per_second', 'requests the generator really sent per second during overload'),

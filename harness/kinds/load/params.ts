@@ -46,6 +46,13 @@ export const LOAD_PARAMS = Type.Object(
     saturationCores: Type.Number({ exclusiveMinimum: 0, ...withDefault('CPU of the generator, in cores, at which it counts as saturated', 0.9) }),
     sampleInterval: Duration(withDefault('memory sampling interval', '500ms', '; at most 1s')),
     server: serverParams('how the harness starts `embedgate serve` for gguf targets (ignored for http targets)'),
+    answers: Type.Object(
+      {
+        share: Type.Number({ exclusiveMinimum: 0, maximum: 1, ...withDefault('share of 2xx answers checked (shape, one vector per input in order, dimension, finite values, norm, same text same vector)', 1) }),
+        normalised: Type.Optional(Type.Boolean({ description: 'the model returns unit-norm vectors, so a norm far from 1 is an invalid answer (default: the norm is not checked)' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

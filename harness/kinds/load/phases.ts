@@ -1,5 +1,6 @@
 // The measuring loop of a load suite: warm-up, the in-process ceiling rounds, then each phase
 // round by round, A (compare) then B (target), so both sides run under the same conditions.
+import { inputsOfBodyAt } from '../../http-client/bodies.ts';
 import { errorTotal, runPhase, type PhaseResult } from '../../http-client/phase.ts';
 import { mean, median } from '../../metrics/statistics.ts';
 import { coresBetween, treeCpuSeconds } from '../../probes/process-cpu.ts';
@@ -10,6 +11,12 @@ import { recover } from './recover.ts';
 import { CLOSED_RANGE, type SideRun } from './side-run.ts';
 
 type Log = (message: string, level?: 'info' | 'warn') => void;
+
+/** The dimension answers must have: the model's own, when the target knows it. */
+const dimensionsOf = (run: SideRun): number | undefined => {
+  const d = run.side.target.info?.().dimensions;
+  return d !== undefined && d > 0 ? d : undefined;
+};
 
 /**
  * The capacity open and overload rates are set from: closed-model throughput, else the
@@ -65,6 +72,12 @@ export async function runPhases(ctx: Pick<RunnerContext, 'plan' | 'emit' | 'sign
       timeoutMs,
       signal,
       saturationCores,
+      check: {
+        share: p.answers.share,
+        inputsOf: (i) => inputsOfBodyAt(run.bodies, i),
+        ...(dimensionsOf(run) ? { dimensions: dimensionsOf(run) } : {}),
+        ...(p.answers.normalised !== undefined ? { normalised: p.answers.normalised } : {}),
+      },
     });
     if (from === undefined) run.next = result.nextIndex;
     if (root !== undefined && cpuBefore) {

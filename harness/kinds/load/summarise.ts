@@ -1,5 +1,6 @@
 // One side's metrics, `unmeasured` reasons, ceiling metrics and details, from what it measured.
 // Pure: the phases, recoveries and ceilings come in as data (see SideMeasurements).
+import { INVALID_REASONS } from '../../http-client/answer-check.ts';
 import { errorTotal, type PhaseResult } from '../../http-client/phase.ts';
 import { LatencyHistogram } from '../../metrics/latency.ts';
 import { mean, median } from '../../metrics/statistics.ts';
@@ -58,12 +59,15 @@ export function summarise(m: SideMeasurements, saturationCores: number): SideSum
   const counted = [...seq, ...closed, ...open];
   if (counted.length) {
     const requests = counted.reduce((a, r) => a + r.requests, 0);
-    const sum = (k: 'status' | 'timeout' | 'reset' | 'connection') => counted.reduce((a, r) => a + r.errors[k], 0);
+    const sum = (k: keyof PhaseResult['errors']) => counted.reduce((a, r) => a + (r.errors[k] ?? 0), 0);
     const total = counted.reduce((a, r) => a + errorTotal(r.errors), 0);
     put('requests', requests);
     put('errors.total', total);
     put('errors.rate', requests > 0 ? total / requests : undefined);
-    for (const k of ['status', 'timeout', 'reset', 'connection'] as const) put(`errors.${k}`, sum(k));
+    for (const k of ['status', 'timeout', 'reset', 'connection', 'lost', 'unanswered'] as const) put(`errors.${k}`, sum(k));
+    put('requests.sent', counted.reduce((a, r) => a + r.sent, 0));
+    put('requests.answered', counted.reduce((a, r) => a + r.answered, 0));
+    put('requests.late', counted.reduce((a, r) => a + r.late, 0));
   }
   if (overload.length) {
     const requests = overload.reduce((a, r) => a + r.requests, 0);
@@ -83,6 +87,15 @@ export function summarise(m: SideMeasurements, saturationCores: number): SideSum
     put('overload.recovery', Math.max(...m.recoveries.map((r) => r.ms)));
   }
   put('overload.crashes', m.crashes.count);
+
+  // Every answer of every phase is checked, overload included: a wrong vector is wrong whenever it comes.
+  const checkedIn = [...seq, ...closed, ...open, ...overload];
+  if (checkedIn.length) {
+    put('responses.checked', checkedIn.reduce((a, r) => a + r.checked, 0));
+    put('responses.invalid', checkedIn.reduce((a, r) => a + r.invalid.total, 0));
+    for (const reason of INVALID_REASONS) put(`responses.invalid.${reason}`, checkedIn.reduce((a, r) => a + (r.invalid.byReason[reason] ?? 0), 0));
+    put('generator.check.cores', Math.max(0, ...checkedIn.map((r) => r.checkMs / (r.wallMs + r.graceMs))));
+  }
 
   const all = [...m.phases.values()].flat();
   put('generator.cpu.peak', Math.max(0, ...all.map((r) => r.generator.cpuCores)));
