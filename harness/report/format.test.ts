@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeExitCode, sortMetricNames } from './format.ts';
 
 describe('report format', () => {
-  it('names every exit code of DESIGN.md', () => {
+  it('names every exit code', () => {
     expect([0, 1, 2, 3].map(describeExitCode)).toEqual(['pass', 'gate failed', 'bad configuration or usage', 'inconclusive or harness error']);
   });
 

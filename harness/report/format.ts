@@ -7,7 +7,7 @@ export function shortSha(sha256: string, length = 12): string {
   return sha256.slice(0, length);
 }
 
-/** What each exit code means, as DESIGN.md defines them. */
+/** What each exit code means (README: Exit codes). */
 export function describeExitCode(code: number): string {
   switch (code) {
     case 0: return 'pass';

@@ -1,5 +1,5 @@
-// report.json: the RunReport itself, pretty-printed and written atomically, so `embedgate report`
-// and `compare` can read it back. Its schemaVersion is what makes a reshape fail loudly.
+// report.json: the RunReport itself, pretty-printed and written atomically, so tools (and people)
+// can read it back. Its schemaVersion is what makes a reshape fail loudly.
 import { join } from 'node:path';
 import { REPORT_SCHEMA_VERSION, type RunReport } from '../result.ts';
 import { writeFileAtomic } from '../write-atomic.ts';

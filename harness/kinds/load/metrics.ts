@@ -2,7 +2,7 @@
 // compare target, overload and recovery, generator and target CPU, memory peaks; and the
 // `ceiling.` scope, the same model measured in process without HTTP.
 import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
-import { MEMORY_PEAK_METRICS } from '../shared/memory-peaks.ts';
+import { MEMORY_PEAK_METRICS } from '../server-side/memory-peaks.ts';
 import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
 
 /** `responses.invalid.<reason>` for every reason an answer check can give. */

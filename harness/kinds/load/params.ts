@@ -3,7 +3,7 @@ import type { StaticDecode } from '@sinclair/typebox';
 import { Type } from '../typebox.ts';
 import { Duration } from '../../config/duration.ts';
 import { StringEnum, withDefault } from '../params.ts';
-import { serverParams } from '../shared/server-params.ts';
+import { serverParams } from '../server-side/server-params.ts';
 
 export const LOAD_PHASES = ['sequential', 'closed', 'open', 'overload'] as const;
 export type LoadPhase = (typeof LOAD_PHASES)[number];

@@ -1,7 +1,7 @@
 // What a memory suite measures: leak slopes per mode and series with their intervals, cold start,
 // memory peaks.
 import { metric as m, type MetricCatalog, type MetricSpec } from '../catalog.ts';
-import { MEMORY_PEAK_METRICS } from '../shared/memory-peaks.ts';
+import { MEMORY_PEAK_METRICS } from '../server-side/memory-peaks.ts';
 
 export const MEMORY_MODES = ['inprocess', 'http'] as const;
 export type MemoryMode = (typeof MEMORY_MODES)[number];

@@ -3,7 +3,7 @@ import type { StaticDecode } from '@sinclair/typebox';
 import { Type } from '../typebox.ts';
 import { Duration } from '../../config/duration.ts';
 import { StringEnum, withDefault } from '../params.ts';
-import { serverParams } from '../shared/server-params.ts';
+import { serverParams } from '../server-side/server-params.ts';
 import { MEMORY_MODES } from './metrics.ts';
 
 export const MEMORY_PARAMS = Type.Object(

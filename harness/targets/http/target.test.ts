@@ -1,4 +1,4 @@
-// The http target against embedgate serve: the DESIGN rule is that every suite that runs against
+// The http target against embedgate serve: every suite that runs against
 // gguf runs against http too, so the fidelity suite runs here through HTTP and must pass.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
