@@ -109,7 +109,7 @@ export const SCOPES: Record<ScopeName, ScopeSpec> = {
     missingHint: 'the harness could not measure it on this machine',
   },
   ceiling: {
-    description: 'the in-process ceiling: the same model without HTTP, its pool of contexts kept busy',
+    description: 'the in-process ceiling: the same model in node-llama-cpp without HTTP, its pool of contexts kept busy (that engine’s limit, not the machine’s)',
     catalog: 'ceiling',
     needsCompare: false,
     missingHint: 'no in-process ceiling was measured (only gguf targets have one)',

@@ -19,7 +19,7 @@ export interface Target {
   processes?(): TargetProcesses;
   /** Another copy of the same model in a process of its own, with its own settings; closing it leaves this one alone. */
   openCopy?(settings: CopySettings): Promise<Target>;
-  /** The in-process throughput the machine allows, with no HTTP in the way. */
+  /** The in-process throughput of this target's own engine, with no HTTP in the way (not the machine's limit: another engine may be faster). */
   measureCeiling?(texts: readonly string[], opts: CeilingOptions): Promise<CeilingResult>;
   /** Stops the target's process and starts it again; resolves once it embeds again. */
   restart?(): Promise<void>;
@@ -99,6 +99,8 @@ export interface CeilingResult {
   tried: { concurrency: number; batch: number; rps: number }[];
   contexts: number;
   threads: number;
+  /** The engine measured, e.g. `node-llama-cpp 3.21.1 (llama.cpp b6000) in process, 4 context(s) × 1 thread(s)`: its limit, not the machine's. */
+  engine: string;
   /** Embeddings done while measuring (both parts). */
   embeddings: number;
 }

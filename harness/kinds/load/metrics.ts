@@ -1,6 +1,7 @@
 // What a load suite measures: throughput, latency and errors per phase, pair ratios to the
 // compare target, overload and recovery, generator and target CPU, memory peaks; and the
-// `ceiling.` scope, the same model measured in process without HTTP.
+// `ceiling.` scope, the same model measured in node-llama-cpp in process without HTTP. The
+// `reference.` scope (a reference server, see reference:) reads this same catalog.
 import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
 import { MEMORY_PEAK_METRICS } from '../server-side/memory-peaks.ts';
 import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
@@ -14,13 +15,15 @@ export const LOAD_METRICS = {
   'throughput.rps': m('per_second', '2xx answers per second at `connections` connections, closed model (mean over rounds)'),
   ...latencyCatalog('', '2xx answers at `connections` connections, closed model (HDR, merged over rounds)'),
   'throughput.ratio_to_sequential': m('ratio', 'throughput.rps / sequential.throughput.rps'),
-  'throughput.share_of_ceiling': m('ratio', 'throughput.rps / the in-process ceiling of the same model (gguf targets)'),
-  'inprocess.throughput.rps': m('per_second', 'this model’s in-process ceiling (as ceiling.throughput.rps, for the baseline too): the best pool throughput without HTTP'),
-  'inprocess.sequential.throughput.rps': m('per_second', 'this model in process with one call in flight (as ceiling.sequential.throughput.rps)'),
+  'throughput.share_of_ceiling': m('ratio', 'throughput.rps / the in-process ceiling of the same model (gguf targets): node-llama-cpp’s limit, not the machine’s'),
+  'inprocess.throughput.rps': m('per_second', 'this model’s in-process ceiling (as ceiling.throughput.rps, for the baseline too): the best pool throughput of node-llama-cpp in process, without HTTP'),
+  'inprocess.sequential.throughput.rps': m('per_second', 'this model in node-llama-cpp in process with one call in flight (as ceiling.sequential.throughput.rps)'),
   'inprocess.throughput.ratio_to_sequential': m('ratio', 'inprocess.throughput.rps / inprocess.sequential.throughput.rps'),
   'throughput.rps.vs_baseline': m('ratio', 'median over interleaved pairs of throughput.rps / the compare target’s'),
   'latency.p95.vs_baseline': m('ratio', 'median over interleaved pairs of latency.p95 / the compare target’s'),
   'latency.p95.vs_baseline.worst': m('ratio', 'largest pair ratio of latency.p95 to the compare target’s'),
+  'throughput.rps.vs_reference': m('ratio', 'median over interleaved rounds of throughput.rps / the reference server’s (suites with reference:)'),
+  'latency.p95.vs_reference': m('ratio', 'median over interleaved rounds of latency.p95 / the reference server’s (suites with reference:)'),
   'sequential.throughput.rps': m('per_second', '2xx answers per second with one connection: the reference'),
   ...latencyCatalog('sequential', '2xx answers with one connection'),
   'open.rate': m('per_second', 'arrival rate of the open-model phase'),
@@ -64,10 +67,13 @@ export const LOAD_METRICS = {
   ...MEMORY_PEAK_METRICS,
 } as const satisfies MetricCatalog;
 
-/** The `ceiling.` scope: the same model without HTTP, a pool of contexts kept busy in process. */
+/**
+ * The `ceiling.` scope: the same model without HTTP, a pool of node-llama-cpp contexts kept busy in
+ * process. The limit of that engine, not of the machine (details.target.ceiling[].engine names it).
+ */
 export const CEILING_METRICS = {
-  'throughput.rps': m('per_second', 'in-process embeddings per second of the worker’s pool of contexts, all kept busy (median over rounds)'),
-  'sequential.throughput.rps': m('per_second', 'in-process embeddings per second with one call in flight'),
+  'throughput.rps': m('per_second', 'embeddings per second of node-llama-cpp in process, the worker’s pool of contexts all kept busy (median over rounds): that engine’s limit, not the machine’s'),
+  'sequential.throughput.rps': m('per_second', 'embeddings per second of node-llama-cpp in process with one call in flight'),
   'throughput.ratio_to_sequential': m('ratio', 'the pool’s speed-up over one call in flight: about the usable cores at best'),
   contexts: m('count', 'embedding contexts in the pool'),
 } as const satisfies MetricCatalog;

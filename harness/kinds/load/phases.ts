@@ -97,7 +97,7 @@ export async function runPhases(ctx: Pick<RunnerContext, 'plan' | 'emit' | 'sign
         if (!has(target, 'measureCeiling')) continue;
         const c = await target.measureCeiling(run.texts, { durationMs: ceilingMs, signal, searchFrom: run.next * inputsPerRequest, confirmFrom: round * CLOSED_RANGE * inputsPerRequest, confirmMs: duration });
         run.ceilings.push(c);
-        log(`${run.side.label} in-process: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (${c.contexts} context(s) × ${c.threads} thread(s), best: ${c.concurrency} call(s) in flight × ${c.batch} text(s), ${c.selectedRps.toFixed(1)}/s when chosen, measured again)`);
+        log(`${run.side.label} in-process ceiling, ${c.engine}: sequential ${c.sequentialRps.toFixed(1)}/s, ceiling ${c.ceilingRps.toFixed(1)}/s (best: ${c.concurrency} call(s) in flight × ${c.batch} text(s), ${c.selectedRps.toFixed(1)}/s when chosen, measured again)`);
       }
       progress(`ceiling round ${round + 1}`);
     }

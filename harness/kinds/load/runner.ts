@@ -1,7 +1,9 @@
 // The load suite kind. Each target is reached over HTTP (a gguf target through its own
 // `embedgate serve` child) and driven by autocannon: warm-up, then the configured phases, each
 // run A B A B with the compare target so pair ratios compare numbers taken under the same
-// conditions. Beside it, the in-process ceiling of the same model says what the machine allows.
+// conditions. Beside it, the in-process ceiling of the same model: what node-llama-cpp in process
+// reaches, not what the machine allows. A `reference:` server (e.g. llama.cpp's llama-server on
+// the same GGUF) runs as a third side, A B R A B R, and its metrics are the `reference.` scope.
 import { dirname, resolve } from 'node:path';
 import { buildBodies, loadCorpusTexts } from '../../http-client/bodies.ts';
 import { OPEN_MODEL_WAVES } from '../../http-client/phase.ts';

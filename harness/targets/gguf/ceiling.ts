@@ -1,16 +1,34 @@
-// What the machine allows: the in-process throughput of the gguf worker's pool of contexts, with
-// no HTTP in the way. Sequential is one text, one call in flight. The ceiling keeps every context
+// The in-process ceiling: the throughput of the gguf worker's pool of contexts with no HTTP in the
+// way, measured on one engine, node-llama-cpp in process. It is that engine's limit, not the
+// machine's: llama.cpp's own server runs the same model on the same cores faster (it decodes many
+// sequences per batch; a node-llama-cpp embedding context decodes one), which is why a load suite
+// can name a `reference:` server beside it. Sequential is one text, one call in flight. The ceiling keeps every context
 // busy: it tries single-text calls (four in flight per context) and batched calls (two in flight,
 // one or two texts per context each: what embedgate serve's queue sends over IPC), then measures
 // the best of them once more for its figure.
 // On 2 cores a pool gives about 2x sequential, never more: that ratio is measured, not assumed.
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import type { CeilingOptions, CeilingResult } from '../target.ts';
+
+/** node-llama-cpp's version, read from its package.json (its exports hide the file from require; never load the addon here). */
+const NODE_LLAMA_CPP_VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../node_modules/node-llama-cpp/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '(version unknown)';
+  }
+})();
 
 /** What the ceiling drives: the gguf target's pool of contexts, called in process. */
 export interface CeilingSubject {
   embed(texts: string[]): Promise<Float32Array[]>;
-  readonly facts: { contexts: number; threads: number };
+  readonly facts: { contexts: number; threads: number; llamaCppRelease?: string };
+}
+
+/** Which engine a ceiling measured, in words a report can show. */
+export function ceilingEngine(facts: CeilingSubject['facts']): string {
+  return `node-llama-cpp ${NODE_LLAMA_CPP_VERSION}${facts.llamaCppRelease ? ` (llama.cpp ${facts.llamaCppRelease})` : ''} in process, ${facts.contexts} context(s) × ${facts.threads} thread(s)`;
 }
 
 /** Closed loop: `concurrency` callers each embedding `batch` texts per call for `ms`; texts per second. */
@@ -46,5 +64,5 @@ export async function measureCeiling(target: CeilingSubject, texts: readonly str
   // The best of several noisy measurements is biased upwards (the winner's curse): pick the way of
   // calling from them, then measure it again for the figure the ceiling reports.
   const confirm = await closedLoop(target, texts, opts.confirmFrom ?? next, best.concurrency, best.batch, opts.confirmMs ?? opts.durationMs, opts.signal);
-  return { sequentialRps: seq.rps, ceilingRps: confirm.rps, selectedRps: best.rps, concurrency: best.concurrency, batch: best.batch, tried, contexts, threads: target.facts.threads, embeddings: next - from + confirm.done };
+  return { sequentialRps: seq.rps, ceilingRps: confirm.rps, selectedRps: best.rps, concurrency: best.concurrency, batch: best.batch, tried, contexts, threads: target.facts.threads, engine: ceilingEngine(target.facts), embeddings: next - from + confirm.done };
 }
