@@ -52,4 +52,26 @@ describe('EmbeddingCache', () => {
     expect(c.snapshot()).toMatchObject({ evictions: 1, entries: 2 });
     expect(c.snapshot().bytes).toBeLessThanOrEqual(c.maxBytes);
   });
+
+  it('corruptRecent corrupts the most recently used entries, which a checked read then drops', () => {
+    const c = new EmbeddingCache('m', 1 << 20);
+    const [a, b, d] = ['a', 'b', 'd'].map((t) => c.key('', t));
+    for (const k of [a!, b!, d!]) c.set(k, { vector: vec(0.5, 0.5), tokens: 2 });
+    expect(c.corruptRecent(2)).toBe(2);
+    expect(c.get(a!)).toBeDefined();
+    expect(c.get(b!)).toBeUndefined();
+    expect(c.get(d!)).toBeUndefined();
+    expect(c.snapshot()).toMatchObject({ corrupt: 2, entries: 1 });
+  });
+
+  it('without verification (a test-only server) hands out the corrupted vector', () => {
+    const c = new EmbeddingCache('m', 1 << 20, false);
+    const k = c.key('', 'x');
+    c.set(k, { vector: vec(0.5, 0.5), tokens: 2 });
+    c.corruptRecent(1);
+    const served = c.get(k)!.vector[0]!;
+    expect(Math.abs(served)).toBeGreaterThan(1e18);
+    expect(c.snapshot().corrupt).toBe(0);
+  });
 });
+

@@ -41,6 +41,11 @@ export class EmbeddingCache {
   constructor(
     readonly modelSha256: string,
     readonly maxBytes: number,
+    /**
+     * Check each entry's CRC on read. Only a test turns this off, to show that a server that does
+     * not check serves corrupted vectors (and that the fault suite catches it).
+     */
+    private readonly verify = true,
   ) {}
 
   /** sha256 of the three parts, length-prefixed so that ("a","bc") and ("ab","c") differ. */
@@ -57,7 +62,7 @@ export class EmbeddingCache {
       return undefined;
     }
     this.map.delete(key);
-    if (checksumOf(entry.vector, entry.tokens) !== entry.checksum) {
+    if (this.verify && checksumOf(entry.vector, entry.tokens) !== entry.checksum) {
       this.stats.corrupt++;
       this.stats.misses++;
       this.stats.bytes -= entry.bytes;
@@ -98,5 +103,23 @@ export class EmbeddingCache {
     if (!entry || entry.vector.length === 0) return false;
     new Uint8Array(entry.vector.buffer, entry.vector.byteOffset, entry.vector.byteLength)[0]! ^= 0x01;
     return true;
+  }
+
+  /**
+   * Fault injection from outside (serve --fault-injection): flips the high exponent bit of the
+   * first component of up to `count` entries, most recently used first (those are the ones a
+   * client is about to ask for again). A checked read drops them; an unchecked one would serve a
+   * vector off by a factor of about 2^64. Returns how many entries were corrupted.
+   */
+  corruptRecent(count: number): number {
+    const keys = [...this.map.keys()].reverse().slice(0, Math.max(0, count));
+    let done = 0;
+    for (const key of keys) {
+      const entry = this.map.get(key)!;
+      if (entry.vector.length === 0) continue;
+      new Uint8Array(entry.vector.buffer, entry.vector.byteOffset, 4)[3]! ^= 0x40;
+      done++;
+    }
+    return done;
   }
 }

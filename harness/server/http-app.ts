@@ -25,6 +25,8 @@ export interface AppContext {
   startedAt: number;
   /** Latency of successful embedding requests, for /health percentiles. */
   latency: LatencyHistogram;
+  /** POST /debug/faults/* answers (serve --fault-injection); otherwise it is 404 like any unknown path. */
+  faultInjection: boolean;
 }
 
 type Route = { methods: Record<string, (req: IncomingMessage, res: ServerResponse, ctx: AppContext) => Promise<void> | void> };
@@ -36,13 +38,15 @@ const ROUTES: Record<string, Route> = {
   '/models': { methods: { GET: models } },
   '/health': { methods: { GET: health } },
   '/metrics': { methods: { GET: metrics } },
+  '/debug/faults/corrupt-cache': { methods: { POST: corruptCache } },
 };
 
 export function createHandler(ctx: AppContext) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0]!;
-    res.on('finish', () => ctx.metrics.requests.inc({ path: ROUTES[path] ? path : 'other', status: String(res.statusCode) }));
-    const route = ROUTES[path];
+    // The fault-injection routes do not exist unless serve was started with --fault-injection.
+    const route = path.startsWith('/debug/') && !ctx.faultInjection ? undefined : ROUTES[path];
+    res.on('finish', () => ctx.metrics.requests.inc({ path: route ? path : 'other', status: String(res.statusCode) }));
     let run: Promise<void> | void;
     try {
       if (!route) throw new ApiError(404, `no route ${req.method} ${path.slice(0, 200)}; this server answers POST /v1/embeddings, GET /v1/models, GET /health, GET /metrics`, 'invalid_request_error', 'not_found');
@@ -225,6 +229,15 @@ function health(_req: IncomingMessage, res: ServerResponse, ctx: AppContext): vo
     },
     ready ? {} : { 'retry-after': String(supervisor.retryAfterSeconds()) },
   );
+}
+
+/** Fault injection, only with serve --fault-injection: `?count=N` cache entries corrupted in place. */
+function corruptCache(req: IncomingMessage, res: ServerResponse, ctx: AppContext): void {
+  req.resume();
+  const count = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('count') ?? '1');
+  if (!Number.isInteger(count) || count < 1) throw new ApiError(400, `count must be a whole number >= 1, got ${count}`, 'invalid_request_error', 'bad_count');
+  const cache = ctx.service.cache;
+  sendJson(res, 200, { corrupted: cache ? cache.corruptRecent(count) : 0, entries: cache?.snapshot().entries ?? 0, cache: cache ? 'on' : 'off' });
 }
 
 function metrics(_req: IncomingMessage, res: ServerResponse, ctx: AppContext): void {

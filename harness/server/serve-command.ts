@@ -19,6 +19,9 @@ export const SERVE_USAGE = `embedgate serve --model <name|path.gguf> [options]
   --max-inputs <n>        most inputs per request (default 2048)
   --cache-mb <n>          embedding cache size, 0 disables (default 64)
   --prefix <text>         put before every input (default none: clients send prefixed text)
+  --max-crashes <n>       worker crashes within 60 s that open the circuit breaker (default 3)
+  --cooldown <s>          how long the circuit stays open before one trial restart (default 30)
+  --fault-injection       answer POST /debug/faults/corrupt-cache?count=N (fault suites only; off by default)
 
 Endpoints: POST /v1/embeddings, GET /v1/models, GET /health, GET /metrics (Prometheus).`;
 
@@ -48,6 +51,9 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
         'max-inputs': { type: 'string' },
         'cache-mb': { type: 'string' },
         prefix: { type: 'string' },
+        'max-crashes': { type: 'string' },
+        cooldown: { type: 'string' },
+        'fault-injection': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -81,6 +87,13 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
       ...(values['max-inputs'] !== undefined ? { maxInputs: count(values['max-inputs'], 'max-inputs')! } : {}),
       ...(values['cache-mb'] !== undefined ? { cacheBytes: count(values['cache-mb'], 'cache-mb', 0)! * 1024 * 1024 } : {}),
       ...(values.prefix !== undefined ? { prefix: values.prefix } : {}),
+      supervisor: {
+        ...(values['max-crashes'] !== undefined ? { maxCrashes: count(values['max-crashes'], 'max-crashes')! } : {}),
+        ...(values.cooldown !== undefined ? { cooldownMs: count(values.cooldown, 'cooldown', 0)! * 1000 } : {}),
+      },
+      ...(values['fault-injection'] ? { faultInjection: true } : {}),
+      // Test-only: a server that does not check its cache, to show the fault suite catches what it serves.
+      ...(process.env['EMBEDGATE_TEST_UNCHECKED_CACHE'] === '1' ? { cacheChecksums: false } : {}),
       onLog: out.log,
     });
   } catch (err) {

@@ -1,6 +1,7 @@
 // The metrics /metrics exposes, in one place so their names and help texts can be read together.
 // Counters and histograms are updated by the HTTP layer; gauges read live state at scrape time.
 import { readFileSync } from 'node:fs';
+import { machineMemoryBytes } from '../machine.ts';
 import { Counter, Gauge, Histogram, Registry } from './prometheus.ts';
 import type { EmbedService } from './embed-service.ts';
 import type { WorkerState } from './worker-supervisor.ts';
@@ -56,6 +57,9 @@ export function createServerMetrics(service: EmbedService) {
   registry.add(new Counter('embedgate_worker_crashes_total', 'worker deaths and failed starts', () => supervisor.crashes));
   registry.add(new Gauge('embedgate_circuit_open', '1 while the circuit breaker refuses to restart the worker', () => (supervisor.state === 'circuit-open' ? 1 : 0)));
   registry.add(new Gauge('process_resident_memory_bytes', 'resident memory of the server process', () => process.memoryUsage.rss()));
+  // The denominator of the memory alert (monitoring/embedgate-rules.yaml): read once, it does not move.
+  const memoryLimit = machineMemoryBytes();
+  registry.add(new Gauge('embedgate_memory_limit_bytes', 'memory available to the server: its cgroup limit, else the machine’s MemTotal', () => memoryLimit));
   registry.add(new Gauge('embedgate_worker_resident_memory_bytes', 'resident memory of the embedding worker process (0 when down)', () => residentBytes(supervisor.current?.pid) ?? 0));
   return m;
 }

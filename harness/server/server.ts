@@ -37,6 +37,10 @@ export interface ServerOptions {
   /** Put before every input text; part of the cache key. Default none (clients send prefixed text). */
   prefix?: string;
   supervisor?: Omit<SupervisorOptions, 'open' | 'onLog'>;
+  /** Answer POST /debug/faults/* (fault suites corrupt cache entries through it). Default off. */
+  faultInjection?: boolean;
+  /** Check cache entries' CRC on read. Default on; only a test turns it off. */
+  cacheChecksums?: boolean;
   /** How long shutdown waits for requests in flight. Default 10 s. */
   drainTimeoutMs?: number;
   onLog?: (line: string) => void;
@@ -89,6 +93,7 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
     draining: () => draining,
     startedAt: Date.now(),
     latency: new LatencyHistogram(),
+    faultInjection: opts.faultInjection ?? false,
   });
   const http = createServer((req, res) => {
     active++;
@@ -115,7 +120,7 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
     if (opts.window === undefined) queue.options.window = 2 * target.facts.contexts;
     if (opts.refillAt === undefined) queue.options.refillAt = target.facts.contexts;
     const cacheBytes = opts.cacheBytes ?? 64 * 1024 * 1024;
-    if (cacheBytes > 0) service.cache = new EmbeddingCache(info.sha256, cacheBytes);
+    if (cacheBytes > 0) service.cache = new EmbeddingCache(info.sha256, cacheBytes, opts.cacheChecksums ?? true);
     log?.(`serve: ${info.name} ready at ${url} (${info.dimensions} dims, ${target.facts.contexts} context(s) × ${target.facts.threads} thread(s), queue ${queue.capacity} texts)`);
   });
   ready.catch(() => {}); // the caller awaits it; the server keeps answering 503 meanwhile

@@ -39,6 +39,8 @@ export interface HttpServeParams {
   overflow?: 'error' | 'truncate';
   /** Have the heap probe run a full GC this often and record memory after it. */
   gcEveryMs?: number;
+  /** More `embedgate serve` options for a server the target starts (fault suites: --fault-injection, --max-crashes N). */
+  serveArgs?: readonly string[];
   onLog?: (line: string) => void;
 }
 

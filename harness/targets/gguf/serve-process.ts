@@ -29,6 +29,8 @@ export interface ServeOptions {
   onLog?: (line: string) => void;
   /** The child's environment before the heap probe is added; default this process's. */
   env?: NodeJS.ProcessEnv;
+  /** More `embedgate serve` options, after the ones above (fault suites: --fault-injection, --max-crashes). */
+  extraArgs?: readonly string[];
 }
 
 export class ServeProcess implements DedicatedServer {
@@ -84,6 +86,7 @@ export class ServeProcess implements DedicatedServer {
     if (opts.queue !== undefined) args.push('--queue', String(opts.queue));
     if (opts.cacheMb !== undefined) args.push('--cache-mb', String(opts.cacheMb));
     if (opts.overflow !== undefined) args.push('--overflow', opts.overflow);
+    if (opts.extraArgs) args.push(...opts.extraArgs);
     const started = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: heapProbeEnv(dir, opts.env ?? process.env, opts.gcEveryMs) });
     let text = '';

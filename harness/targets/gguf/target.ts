@@ -149,6 +149,7 @@ export class GgufTarget implements EmbeddingTarget, Required<Target> {
       overflow: params.overflow ?? 'truncate',
       ...(params.gcEveryMs !== undefined ? { gcEveryMs: params.gcEveryMs } : {}),
       ...(params.onLog ? { onLog: params.onLog } : {}),
+      ...(params.serveArgs ? { extraArgs: params.serveArgs } : {}),
       ...(this.opened.env ? { env: this.opened.env } : {}),
     });
     return {
