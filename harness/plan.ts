@@ -28,6 +28,28 @@ export interface HttpTargetSpec {
   documentPrefix?: string;
 }
 
+/**
+ * A load suite's `reference:` server, driven beside the target in the same run (A B R A B R):
+ * any OpenAI-compatible URL, or a command the harness starts on 127.0.0.1 and stops at the end
+ * (harness/targets/reference/). Its metrics are the `reference.` scope of checks.
+ */
+export type ReferenceSpec =
+  | { type: 'http'; http: HttpTargetSpec; position?: SourcePosition }
+  | {
+      type: 'command';
+      /** argv; `{model}` is the target's GGUF file, `{port}` the port the harness chose (or `port`). */
+      command: string[];
+      /** Fixed port, when the command cannot be told one; default: a free loopback port, given as {port}. */
+      port?: number;
+      /** Path polled until it answers 200. */
+      ready: string;
+      readyTimeoutMs: number;
+      model?: string;
+      queryPrefix?: string;
+      documentPrefix?: string;
+      position?: SourcePosition;
+    };
+
 export interface PlannedCheck {
   source: string;
   expression: CheckExpression;
@@ -58,6 +80,8 @@ export interface SuitePlan {
   fileSha256: string;
   target: TargetRef;
   compare?: TargetRef;
+  /** Load suites: a reference server measured beside the target (the `reference.` scope). */
+  reference?: ReferenceSpec;
   /** Kind-specific parameters, already validated against the kind's schema (the block named after the kind). */
   params: Record<string, unknown>;
   checks: PlannedCheck[];

@@ -106,6 +106,8 @@ export interface SuiteResult {
   reason?: string;
   metrics: Metrics;
   baselineMetrics?: Metrics;
+  /** Load suites with reference:: the reference server's metrics, as checks read them (reference.*). */
+  referenceMetrics?: Metrics;
   checks: CheckResult[];
   /** Kind-specific tables for the reports (bench rows, worst fidelity items, …). */
   details?: Record<string, unknown>;

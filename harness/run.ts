@@ -152,6 +152,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
       baseline: output.baselineMetrics,
       machine,
       ...(output.ceilingMetrics ? { ceiling: output.ceilingMetrics } : {}),
+      ...(output.referenceMetrics ? { reference: output.referenceMetrics } : {}),
       ...(output.unmeasured ? { unmeasured: output.unmeasured } : {}),
     }),
     source: check.source,
@@ -164,6 +165,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
     ...(judged.reason ? { reason: judged.reason } : {}),
     metrics: output.metrics,
     ...(output.baselineMetrics ? { baselineMetrics: output.baselineMetrics } : {}),
+    ...(output.referenceMetrics ? { referenceMetrics: output.referenceMetrics } : {}),
     checks,
     ...(output.details ? { details: output.details } : {}),
   });

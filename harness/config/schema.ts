@@ -4,6 +4,7 @@
 import { paramsJsonSchema } from '../kinds/params.ts';
 import { SUITE_KINDS, type KindRegistry } from '../kinds/registry.ts';
 import { DURATION_PATTERN } from './duration.ts';
+import { REFERENCE_SCHEMA } from './reference.ts';
 import { CHECK_ITEM_SCHEMA } from './window-rule.ts';
 
 type Schema = Record<string, unknown>;
@@ -45,6 +46,7 @@ export function buildSuiteSchema(kinds: KindRegistry = SUITE_KINDS): Schema {
       kind: { enum: names, description: `kind of suite: ${names.join(', ')}` },
       target: target('the system under test'),
       compare: target('a second target measured the same way; enables baseline.* in checks'),
+      reference: REFERENCE_SCHEMA,
       timeout: { type: 'string', pattern: DURATION_PATTERN, description: 'time limit for the whole suite, e.g. 10m (default depends on the kind)' },
       checks: {
         type: 'array',

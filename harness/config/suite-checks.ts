@@ -14,6 +14,8 @@ export interface CheckContext {
   /** undefined when the suite's kind is unknown: checks are then only parsed. */
   kind?: SuiteKind;
   hasCompare: boolean;
+  /** Whether the suite names a `reference:` server, which `reference.` needs. */
+  hasReference?: boolean;
 }
 
 export function compileChecks(source: YamlSource, context: CheckContext): { checks: PlannedCheck[]; errors: ConfigError[] } {
@@ -60,7 +62,7 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
       } else if (context.kind) {
         const metrics = context.kind.implemented ? context.kind.metrics : undefined;
         const ceiling = context.kind.ceilingMetrics;
-        for (const e of typeCheck(expression, { kind: context.kind.name, metrics, hasCompare: context.hasCompare, ...(ceiling ? { ceiling } : {}) })) {
+        for (const e of typeCheck(expression, { kind: context.kind.name, metrics, hasCompare: context.hasCompare, hasReference: context.hasReference ?? false, ...(ceiling ? { ceiling } : {}) })) {
           errors.push(error(e.column, e.message, e.expected));
         }
       }

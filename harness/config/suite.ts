@@ -13,6 +13,7 @@ import type { HttpTargetSpec, SuitePlan, TargetRef } from '../plan.ts';
 import { parseDuration } from './duration.ts';
 import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts';
 import { ModelResolutionError, resolveModel, type ModelCatalog } from './models.ts';
+import { readReference } from './reference.ts';
 import { buildSuiteSchema } from './schema.ts';
 import { compileChecks } from './suite-checks.ts';
 import { validateAgainstSchema } from './validate.ts';
@@ -50,7 +51,7 @@ export function loadSuite(file: string, context: LoadContext = {}): LoadResult<S
   const data = source.data as Record<string, unknown>;
   const kinds = context.kinds ?? SUITE_KINDS;
   const kind = typeof data['kind'] === 'string' ? kindNamed(data['kind'], kinds) : undefined;
-  const compiled = compileChecks(source, { ...(kind ? { kind } : {}), hasCompare: data['compare'] !== undefined });
+  const compiled = compileChecks(source, { ...(kind ? { kind } : {}), hasCompare: data['compare'] !== undefined, hasReference: data['reference'] !== undefined });
   errors.push(...compiled.errors);
   const target = targetRef(source, 'target', context, errors);
   const compare = data['compare'] === undefined ? undefined : targetRef(source, 'compare', context, errors);
@@ -60,6 +61,7 @@ export function loadSuite(file: string, context: LoadContext = {}): LoadResult<S
       errors.push({ ...ref.position!, path: `${key}.swarm`, message, expected: '{ gguf: <model> } or { http: <URL> }' });
     }
   }
+  const reference = readReference(source, kind?.name, target?.type, errors);
   const params = kind ? data[kind.name] : undefined;
   if (errors.length === 0 && kind?.checkParams && typeof params === 'object' && params !== null) {
     for (const problem of kind.checkParams(params as Record<string, unknown>, absolute)) {
@@ -87,6 +89,7 @@ export function loadSuite(file: string, context: LoadContext = {}): LoadResult<S
       fileSha256: source.sha256,
       target,
       ...(compare ? { compare } : {}),
+      ...(reference ? { reference } : {}),
       params: decoded,
       checks: compiled.checks,
       timeoutMs: timeout ?? kind.timeoutMs ?? DEFAULT_TIMEOUT_MS,

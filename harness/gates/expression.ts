@@ -67,11 +67,13 @@ export interface EvaluationContext {
   machine: Metrics;
   /** The in-process ceiling of the suite's own target, from runners that measure one (load). */
   ceiling?: Metrics;
+  /** The `reference:` server of a load suite, driven the same way in the same run. */
+  reference?: Metrics;
   /** Why a runner left a metric out (`generator saturated`), by scope then name; shown instead of the scope's hint. */
   unmeasured?: Partial<Record<ScopeName, Record<string, string>>>;
 }
 
-export type ScopeName = 'self' | 'baseline' | 'machine' | 'ceiling';
+export type ScopeName = 'self' | 'baseline' | 'machine' | 'ceiling' | 'reference';
 
 export interface ScopeSpec {
   /** What a user reads in messages. */
@@ -80,6 +82,8 @@ export interface ScopeSpec {
   catalog: 'kind' | 'machine' | 'ceiling';
   /** Whether the suite must have `compare:` for this scope to mean anything. */
   needsCompare: boolean;
+  /** Whether the suite must have `reference:` for this scope to mean anything. */
+  needsReference?: boolean;
   /** Why a metric in this scope can be missing at run time. */
   missingHint: string;
 }
@@ -114,10 +118,17 @@ export const SCOPES: Record<ScopeName, ScopeSpec> = {
     needsCompare: false,
     missingHint: 'no in-process ceiling was measured (only gguf targets have one)',
   },
+  reference: {
+    description: 'the `reference:` server (e.g. llama.cpp’s llama-server on the same model), driven the same way in the same run',
+    catalog: 'kind',
+    needsCompare: false,
+    needsReference: true,
+    missingHint: 'the reference server did not report it',
+  },
 };
 
 /** First segments that select a scope; `self` is implicit and cannot be written. */
-export const SCOPE_PREFIXES: Record<string, ScopeName> = { baseline: 'baseline', machine: 'machine', ceiling: 'ceiling' };
+export const SCOPE_PREFIXES: Record<string, ScopeName> = { baseline: 'baseline', machine: 'machine', ceiling: 'ceiling', reference: 'reference' };
 
 /** Every metric a check reads, in source order. */
 export function metricsOf(node: CheckExpression | ValueNode): MetricNode[] {

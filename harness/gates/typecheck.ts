@@ -20,6 +20,8 @@ export interface TypeEnvironment {
   metrics: MetricCatalog | undefined;
   /** Whether the suite has `compare:`, which `baseline.` needs. */
   hasCompare: boolean;
+  /** Whether the suite has `reference:`, which `reference.` needs. */
+  hasReference?: boolean;
   machine?: MetricCatalog;
   /** The `ceiling.` catalog of kinds that measure an in-process ceiling; absent: `ceiling.` is an error. */
   ceiling?: MetricCatalog;
@@ -106,6 +108,14 @@ function metricDimension(node: MetricNode, env: TypeEnvironment, errors: CheckTy
     });
     return 'unknown';
   }
+  if (scope.needsReference && !env.hasReference) {
+    errors.push({
+      message: `'${node.text}' reads the reference server, but the suite has no reference:`,
+      column: node.column,
+      expected: 'a `reference: { http: <URL> }` or `reference: { command: [...] }` entry in a load suite, or a check without reference.',
+    });
+    return 'unknown';
+  }
   if (scope.catalog === 'ceiling' && env.ceiling === undefined && env.metrics !== undefined) {
     errors.push({
       message: `'${node.text}' reads the in-process ceiling, which suites of kind ${env.kind} do not measure`,
@@ -142,6 +152,7 @@ function allNames(env: TypeEnvironment): string[] {
   const own = Object.keys(env.metrics ?? {});
   const names = [...own, ...Object.keys(env.machine ?? MACHINE_METRICS).map((n) => `machine.${n}`)];
   if (env.hasCompare) names.push(...own.map((n) => `baseline.${n}`));
+  if (env.hasReference) names.push(...own.map((n) => `reference.${n}`));
   return names;
 }
 

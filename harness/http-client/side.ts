@@ -23,7 +23,8 @@ export interface SideOptions {
 }
 
 export interface Side {
-  role: 'target' | 'compare';
+  /** 'reference': a load suite's reference: server (harness/targets/reference/). */
+  role: 'target' | 'compare' | 'reference';
   /** For messages: "gguf:candidate", "http:http://127.0.0.1:9000". */
   label: string;
   target: Target;

@@ -27,14 +27,16 @@ export interface RunnerOutput {
   baselineMetrics?: Metrics;
   /** The `ceiling.` scope of checks: the target's in-process ceiling (load suites on gguf targets). */
   ceilingMetrics?: Metrics;
+  /** The `reference.` scope: the load suite's reference: server, measured like the target. */
+  referenceMetrics?: Metrics;
   /** Metrics deliberately left out, with why (e.g. the load generator saturated), by scope; checks that read them say so. */
-  unmeasured?: Partial<Record<'self' | 'baseline' | 'ceiling', Record<string, string>>>;
+  unmeasured?: Partial<Record<'self' | 'baseline' | 'ceiling' | 'reference', Record<string, string>>>;
   details?: Record<string, unknown>;
   /** Set when the runner knows its evidence is insufficient; the suite is then inconclusive. */
   inconclusive?: string;
 }
 
 /** What a runner says about a window; the run loop adds the suite, the index and the verdicts. */
-export type WindowResult = Pick<WindowEvent, 'startMs' | 'endMs' | 'metrics'> & Partial<Pick<WindowEvent, 'side' | 'label' | 'histogram'>>;
+export type WindowResult = Pick<WindowEvent, 'startMs' | 'endMs' | 'metrics'> & Partial<Pick<WindowEvent, 'side' | 'label' | 'histogram' | 'exempt'>>;
 
 export type Runner = (ctx: RunnerContext) => Promise<RunnerOutput>;

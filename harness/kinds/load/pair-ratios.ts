@@ -6,7 +6,8 @@ import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
 import { LOAD_METRICS } from './metrics.ts';
 
-export function pairRatios(target: readonly PhaseResult[], compare: readonly PhaseResult[]): Metrics {
+/** Against the compare target (`…vs_baseline`), or against the reference server (`…vs_reference`). */
+export function pairRatios(target: readonly PhaseResult[], compare: readonly PhaseResult[], against: 'baseline' | 'reference' = 'baseline'): Metrics {
   const n = Math.min(target.length, compare.length);
   const out = metricWriter(LOAD_METRICS);
   if (n === 0) return out.metrics;
@@ -14,9 +15,9 @@ export function pairRatios(target: readonly PhaseResult[], compare: readonly Pha
   const p95 = pairs.map(([t, c]) => t.latency.percentileMs(95) / c.latency.percentileMs(95)).filter(Number.isFinite);
   const rps = pairs.map(([t, c]) => t.throughputRps / c.throughputRps).filter(Number.isFinite);
   if (p95.length) {
-    out.set('latency.p95.vs_baseline', median(p95));
-    out.set('latency.p95.vs_baseline.worst', Math.max(...p95));
+    out.set(`latency.p95.vs_${against}`, median(p95));
+    if (against === 'baseline') out.set('latency.p95.vs_baseline.worst', Math.max(...p95));
   }
-  if (rps.length) out.set('throughput.rps.vs_baseline', median(rps));
+  if (rps.length) out.set(`throughput.rps.vs_${against}`, median(rps));
   return out.metrics;
 }

@@ -9,7 +9,8 @@ import { buildBodies, loadCorpusTexts } from '../../http-client/bodies.ts';
 import { OPEN_MODEL_WAVES } from '../../http-client/phase.ts';
 import { cacheHitRate, closeSide, crashesOf, oomEvidence, openSide } from '../../http-client/side.ts';
 import { emitMemorySamples } from '../../probes/memory-events.ts';
-import { need } from '../../targets/target.ts';
+import { openReference, type ReferenceTarget } from '../../targets/reference/target.ts';
+import { need, type Target } from '../../targets/target.ts';
 import type { RunnerContext, RunnerOutput } from '../runner.ts';
 import { CEILING_METRICS } from './metrics.ts';
 import { pairRatios } from './pair-ratios.ts';
@@ -47,9 +48,20 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
 
   const corpus = loadCorpusTexts(p.dataset ? resolve(dirname(plan.file), p.dataset) : undefined, (m) => log(m));
   const sides: SideRun[] = [];
+  let reference: ReferenceTarget | undefined;
   try {
-    // A (compare) first, then B (target), in every phase.
-    for (const [role, target] of [['compare', ctx.compare], ['target', ctx.target]] as const) {
+    if (plan.reference) {
+      reference = await openReference(plan.reference, {
+        target: ctx.target,
+        signal,
+        onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `reference: ${line}` }),
+      });
+      const pid = reference.processes().pids[0];
+      log(`reference: ${reference.engine}${pid !== undefined ? ` (pid ${pid})` : ''}`);
+    }
+    // A (compare) first, then B (target), then R (the reference), in every phase.
+    const roles: [SideRun['side']['role'], Target | undefined][] = [['compare', ctx.compare], ['target', ctx.target], ['reference', reference]];
+    for (const [role, target] of roles) {
       if (!target) continue;
       const side = await openSide(role, target, p.server, {
         sampleIntervalMs: Math.min(1000, p.sampleInterval),
@@ -77,7 +89,8 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     for (const run of sides) {
       // More answers than distinct texts: some were embedded twice, and the cache may have answered
       // the second time. (Refused requests do not count: the server never read their bodies.)
-      if (run.answeredInMeasuredPhases * inputsPerRequest > run.bodies.distinctTexts && repeatShare === 0 && p.server.cacheMb !== 0) {
+      // (server.cacheMb reaches the servers the harness starts from gguf targets, not a reference.)
+      if (run.side.role !== 'reference' && run.answeredInMeasuredPhases * inputsPerRequest > run.bodies.distinctTexts && repeatShare === 0 && p.server.cacheMb !== 0) {
         log(`${run.side.label}: ${run.answeredInMeasuredPhases} requests answered in the measured phases from ${run.bodies.distinctTexts} distinct texts, so texts repeated although repeatShare is 0, and the server's cache may have answered them; set server.cacheMb: 0 to measure uncached throughput`, 'warn');
       }
     }
@@ -86,12 +99,25 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     const built = sides.map((run, i) => ({ run, ...summarise(measurements(run, hitRates[i]), saturationCores) }));
     const target = built.find((b) => b.run.side.role === 'target')!;
     const compare = built.find((b) => b.run.side.role === 'compare');
+    const ref = built.find((b) => b.run.side.role === 'reference');
     if (compare) Object.assign(target.metrics, pairRatios(target.run.phases.get('closed') ?? [], compare.run.phases.get('closed') ?? []));
+    if (ref) {
+      Object.assign(target.metrics, pairRatios(target.run.phases.get('closed') ?? [], ref.run.phases.get('closed') ?? [], 'reference'));
+      // A saturated generator measured itself, not the reference: no ratio to it then.
+      for (const name of ['throughput.rps.vs_reference'] as const) {
+        const why = ref.unmeasured['throughput.rps'] ?? target.unmeasured['throughput.rps'];
+        if (why) {
+          delete target.metrics[name];
+          target.unmeasured[name] = why;
+        }
+      }
+    }
     for (const name of Object.keys({ ...target.unmeasured, ...compare?.unmeasured })) if (name.startsWith('throughput')) delete target.metrics[name];
     const ceilingMetrics = target.ceiling;
     const unmeasured: NonNullable<RunnerOutput['unmeasured']> = {};
     if (Object.keys(target.unmeasured).length) unmeasured.self = target.unmeasured;
     if (compare && Object.keys(compare.unmeasured).length) unmeasured.baseline = compare.unmeasured;
+    if (ref && Object.keys(ref.unmeasured).length) unmeasured.reference = ref.unmeasured;
     if (!ceilingMetrics) {
       unmeasured.ceiling = Object.fromEntries(
         Object.keys(CEILING_METRICS).map((n) => [
@@ -104,6 +130,7 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
       metrics: target.metrics,
       ...(compare ? { baselineMetrics: compare.metrics } : {}),
       ...(ceilingMetrics ? { ceilingMetrics } : {}),
+      ...(ref ? { referenceMetrics: ref.metrics } : {}),
       ...(Object.keys(unmeasured).length ? { unmeasured } : {}),
       details: {
         bodies: {
@@ -123,9 +150,23 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
         openModel: { generator: 'autocannon overallRate', waves: OPEN_MODEL_WAVES, latencyCorrection: 'hdr-expected-interval' },
         target: target.details,
         ...(compare ? { compare: compare.details } : {}),
+        ...(ref && reference ? { reference: { engine: reference.engine, metrics: ref.metrics, ...ref.details } } : {}),
+        comparedAgainst: comparedAgainst(reference, target.run.ceilings[0]?.engine, ceilingOn),
       },
     };
   } finally {
     await Promise.allSettled(sides.map((run) => closeSide(run.side)));
+    await reference?.close();
   }
+}
+
+/** What the suite's throughput was judged against, in words the report shows (details.comparedAgainst). */
+function comparedAgainst(reference: ReferenceTarget | undefined, ceilingEngine: string | undefined, ceilingOn: boolean): string {
+  const ceiling = ceilingEngine
+    ? `the in-process ceiling, ${ceilingEngine}: that engine's limit on these cores, not the machine's`
+    : ceilingOn
+      ? 'no in-process ceiling (the target is not a gguf target)'
+      : 'no in-process ceiling (ceiling: false)';
+  if (reference) return `the reference server, ${reference.engine} (reference.*), and ${ceiling}`;
+  return `${ceiling}; no reference server (name one with reference:, e.g. llama.cpp's llama-server on the same model, to compare with another engine)`;
 }
