@@ -1,7 +1,8 @@
 // The memory suite kind: leak detection and cold start. For each mode (in process: a fresh gguf
 // worker; over HTTP: a fresh `embedgate serve`, or the http target where it runs), embed N
-// requests after a warm-up while sampling memory, then fit the slope of anonymous RSS and of the
-// V8 heap per request with an interval. On suspicion, three heap snapshots name what grows.
+// requests after a warm-up while sampling memory, window by window (each window is reported as it
+// closes), then judge anonymous RSS and the V8 heap across the windows (leak-windows.ts). On
+// suspicion, three heap snapshots name what grows.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -14,10 +15,10 @@ import { MemorySampler, readHeapReport, type MemorySample } from '../../probes/m
 import { processTree } from '../../probes/process-memory.ts';
 import { has, need } from '../../targets/target.ts';
 import type { RunnerContext, RunnerOutput } from '../runner.ts';
-import { fitLeaks } from './leaks.ts';
+import { fitLeaks, type MemoryWindowSpan } from './leaks.ts';
 import type { MemoryMode } from './metrics.ts';
 import type { MemoryParams } from './params.ts';
-import { leakSeries, memoryMetrics, modeDetail, type ModeResult } from './summarise.ts';
+import { leakSeries, memoryMetrics, modeDetail, undecidedLeaks, windowMetrics, type ModeResult } from './summarise.ts';
 
 /** What one mode needs: a way to embed one request, and the processes to watch. */
 interface Driver {
@@ -29,7 +30,6 @@ interface Driver {
   oom: () => string[];
   close: () => Promise<void>;
 }
-
 
 async function drive(driver: Driver, from: number, count: number, concurrency: number, signal: AbortSignal, counter: { done: number; errors: number }): Promise<void> {
   let next = from;
@@ -43,6 +43,43 @@ async function drive(driver: Driver, from: number, count: number, concurrency: n
       }
     }),
   );
+}
+
+interface WindowPlan {
+  windows: number;
+  /** A window closes once it has served this many requests and lasted this long. */
+  requests: number;
+  ms: number;
+}
+
+/**
+ * The measured span, window by window: a window closes when it has served its share of the
+ * iterations and lasted its share of minDuration, so the span reaches both. Returns the windows
+ * that closed (fewer than planned when the suite was stopped).
+ */
+async function driveWindows(driver: Driver, from: number, plan: WindowPlan, concurrency: number, signal: AbortSignal, counter: { done: number; errors: number }, now: () => number, onWindow: (span: MemoryWindowSpan, errors: number) => void): Promise<MemoryWindowSpan[]> {
+  const spans: MemoryWindowSpan[] = [];
+  let next = from;
+  let open = { fromRequest: counter.done, startMs: now(), errors: counter.errors };
+  const closeIfDue = () => {
+    const t = now();
+    if (spans.length >= plan.windows || counter.done - open.fromRequest < plan.requests || t - open.startMs < plan.ms) return;
+    const span = { fromRequest: open.fromRequest, toRequest: counter.done, startMs: open.startMs, endMs: t };
+    spans.push(span);
+    onWindow(span, counter.errors - open.errors);
+    open = { fromRequest: counter.done, startMs: t, errors: counter.errors };
+  };
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (spans.length < plan.windows && !signal.aborted) {
+        const ok = await driver.send(next++).catch(() => false);
+        counter.done++;
+        if (!ok) counter.errors++;
+        closeIfDue();
+      }
+    }),
+  );
+  return spans;
 }
 
 /** Sends SIGUSR2 to a process running the heap probe and waits for its snapshot file. */
@@ -66,11 +103,14 @@ const GC_EVERY_MS = 500;
 
 export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
   const { plan, signal, emit } = ctx;
+  const suiteStart = performance.now();
+  const sinceStart = () => performance.now() - suiteStart;
   const p = plan.params as MemoryParams;
   const who = `memory suite ${plan.name}`;
   // The default depends on the target: only one that can open a copy of its model runs in process.
   const modes: MemoryMode[] = p.modes ?? (has(ctx.target, 'openCopy') ? ['inprocess', 'http'] : ['http']);
   const { iterations, warmup, concurrency, allowedBytesPerRequest: allowed, confidence } = p;
+  const windowPlan: WindowPlan = { windows: p.windows, requests: Math.ceil(iterations / p.windows), ms: p.minDuration / p.windows };
   const intervalMs = Math.min(1000, p.sampleInterval);
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, suite: plan.name, message });
   const info = need(ctx.target, who, 'info').info();
@@ -141,23 +181,27 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
       await drive(driver, 0, warmup, concurrency, signal, counter);
       const measuredFrom = sampler.samples.length;
       const heapBefore = heapByPid(driver);
-      await drive(driver, warmup, iterations, concurrency, signal, counter);
+      const measuredSoFar = () => sampler.samples.slice(measuredFrom).filter((s) => s.x >= warmup);
+      const spans = await driveWindows(driver, warmup, windowPlan, concurrency, signal, counter, sinceStart, (span, errors) =>
+        ctx.window({ startMs: span.startMs, endMs: span.endMs, label: mode, metrics: windowMetrics(measuredSoFar(), span, errors) }),
+      );
       sampler.stop();
       emit({ type: 'progress', suite: plan.name, phase: `${mode} leak check`, done: results.length + 1, total: modes.length });
-      const measured: MemorySample[] = sampler.samples.slice(measuredFrom).filter((s) => s.x >= warmup);
-      const { leaks, series: fitted } = fitLeaks(measured, allowed, confidence);
+      const measured: MemorySample[] = measuredSoFar();
+      const { leaks, series: fitted } = fitLeaks(measured, spans, allowed, confidence);
       for (const series of ['anon', 'heap'] as const) {
         const verdict = leaks[series];
         const points = fitted[series];
         if (!verdict || !points) continue;
-        const how = points.basis === 'after forced GC' ? `${points.x.length} measurements after a forced full GC` : `${points.x.length} raw samples, garbage included: too few measurements after a forced GC (a target without the heap probe has none)`;
-        log(`${mode} ${series}: ${verdict.reason} (${how})`, verdict.suspected ? 'warn' : 'info');
+        const how = points.basis === 'after forced GC' ? `medians of ${points.x.length} measurements after a forced full GC` : `medians of ${points.x.length} raw samples, garbage included: too few measurements after a forced GC (a target without the heap probe has none)`;
+        log(`${mode} ${series}: ${verdict.call}: ${verdict.reason} (${how})`, verdict.suspected ? 'warn' : 'info');
       }
       const result: ModeResult = {
         mode,
         requests: counter.done - warmup,
         errors: counter.errors,
         leaks,
+        windows: spans.length,
         samples: measured.length,
         peaks: sampler.peaks,
         oom: driver.oom(),
@@ -173,13 +217,13 @@ export async function runMemory(ctx: RunnerContext): Promise<RunnerOutput> {
     }
   }
   const metrics = memoryMetrics(results);
-  const short = results.filter((r) => r.leaks['anon'] === undefined).map((r) => `${r.mode} (${r.samples} samples)`);
+  const undecided = undecidedLeaks(results);
   const unmeasured: NonNullable<RunnerOutput['unmeasured']> = {};
-  if (short.length) {
+  if (undecided) {
     delete metrics['leak.suspected'];
-    unmeasured.self = { 'leak.suspected': `too few memory samples to fit a slope in ${short.join(', ')}: raise iterations or lower sampleInterval` };
+    unmeasured.self = { 'leak.suspected': undecided };
   }
-  return { metrics, ...(short.length ? { unmeasured } : {}), details: { modes: results.map(modeDetail), leakSeries: results.flatMap(leakSeries), allowedBytesPerRequest: allowed, confidence, texts: corpus.source } };
+  return { metrics, ...(undecided ? { unmeasured } : {}), details: { modes: results.map(modeDetail), leakSeries: results.flatMap(leakSeries), allowedBytesPerRequest: allowed, confidence, windows: windowPlan, texts: corpus.source } };
 }
 
 function heapByPid(driver: Driver): Map<number, number> {
