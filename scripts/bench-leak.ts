@@ -7,7 +7,8 @@
 //   - serve: `embedgate serve` on the candidate fixture, no leak (with --serve); a false-alarm count.
 // Scenarios are interleaved run by run, so a change in the machine's load touches all of them.
 // Inconclusive runs are counted apart: they are neither passes nor detections.
-// Flags: --runs N (per scenario, default 20), --serve, --out FILE (default reports/bench/leak.json).
+// Flags: --runs N (per scenario, default 20), --serve (add the serve scenario), --only LIST (e.g.
+// --only serve), --out FILE (default reports/bench/leak.json).
 // CPU-heavy: about 17 s a run against the test server, so 40 runs take about 12 minutes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { REPO_ROOT, SUITES_DIR } from '../harness/paths.ts';
 import type { RunReport } from '../harness/result.ts';
 import { writeFileAtomicSync } from '../harness/write-atomic.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, serve: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, serve: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } } });
 const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`bench-leak: --runs ${values.runs}: expected a whole number of runs, 1 or more`);
 const OUT = values.out ?? join(REPO_ROOT, 'reports', 'bench', 'leak.json');
@@ -68,10 +69,10 @@ async function healthy(url: string): Promise<void> {
 }
 
 const toyServer = (leakKb: number) => () => startAndRead(['--import', 'tsx', SERVER, '--lanes', '4', '--leak-kb', String(leakKb)], /listening on (\S+)/);
-const scenarios: Scenario[] = [
+const all: Scenario[] = [
   { name: 'clean', leaks: false, start: toyServer(0) },
   { name: 'leak', leaks: true, start: toyServer(4) },
-  ...(values.serve
+  ...(values.serve || values.only?.includes('serve')
     ? [{ name: 'serve' as const, leaks: false, start: async () => {
         const s = await startAndRead([BIN, 'serve', '--model', 'candidate', '--port', '0', '--cache-mb', '0'], /listening on (http:\/\/\S+)/);
         await healthy(s.url);
@@ -79,6 +80,10 @@ const scenarios: Scenario[] = [
       } }]
     : []),
 ];
+const only = values.only?.split(',').map((s) => s.trim());
+const unknown = only?.filter((n) => !['clean', 'leak', 'serve'].includes(n)) ?? [];
+if (unknown.length) throw new Error(`bench-leak: --only ${values.only}: unknown scenario ${unknown.join(', ')}; expected clean, leak or serve`);
+const scenarios = only ? all.filter((s) => only.includes(s.name)) : all;
 
 /** suites/memory.yaml's memory block, over HTTP only: the suite's default length. */
 const suiteMemory = (parse(readFileSync(join(SUITES_DIR, 'memory.yaml'), 'utf8')) as { memory: Record<string, unknown> }).memory;
