@@ -73,6 +73,11 @@ export interface WindowEvent extends EventBase {
   side?: 'target' | 'baseline';
   /** The runner's name for the slice, e.g. its phase. */
   label?: string;
+  /**
+   * Why the suite's window checks skip this slice, e.g. "fault kill-worker and its recovery": a
+   * fault suite's steady-state hypothesis is not expected to hold while a fault it injected lasts.
+   */
+  exempt?: string;
   /** The slice's own counts, rates, latency percentiles and memory, named as in the kind's window catalog. */
   metrics: Metrics;
   /** The slice's latency as a compressed HDR histogram (LatencyHistogram.encode), so windows can be merged later. */

@@ -28,8 +28,8 @@ export function createSuiteWindows(plan: SuitePlan, emit: EmitFn, machine: Metri
     report(window) {
       const side = window.side ?? 'target';
       const index = ++counters[side];
-      // Only the suite's own target is judged; after an abort the failing window stays the last one judged.
-      const judged = open && side === 'target' && !judge.abort ? judge.observe({ index, startMs: window.startMs, endMs: window.endMs, metrics: window.metrics }) : undefined;
+      // Only the suite's own target is judged, never an exempt window; after an abort the failing window stays the last one judged.
+      const judged = open && side === 'target' && window.exempt === undefined && !judge.abort ? judge.observe({ index, startMs: window.startMs, endMs: window.endMs, metrics: window.metrics }) : undefined;
       emit({
         type: 'window',
         suite: plan.name,

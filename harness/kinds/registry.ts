@@ -3,6 +3,7 @@
 // Importing this file loads schemas and catalogs only; runners are imported when a suite runs.
 import { accuracy } from './accuracy/kind.ts';
 import { bench } from './bench/kind.ts';
+import { fault } from './fault/kind.ts';
 import { plannedKind, type SuiteKind } from './kind.ts';
 import { load } from './load/kind.ts';
 import { memory } from './memory/kind.ts';
@@ -16,7 +17,7 @@ export const KINDS = {
   load,
   memory,
   inputs: plannedKind('inputs', 'bad input end to end: malformed requests, suites and models each get a clear error, through gguf and http targets'),
-  fault: plannedKind('fault', 'injected faults: worker crash, corrupt cache, slow model'),
+  fault,
   // Its whole point is to run long.
   soak: plannedKind('soak', 'long run: memory growth, latency variation, availability', { timeoutMs: 25 * 3_600_000 }),
   swarm,

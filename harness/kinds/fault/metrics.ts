@@ -1,0 +1,63 @@
+// What a fault suite measures: per suite, whether each fault was injected, detected and recovered
+// from, and how fast (the slowest fault counts); every request of the load accounted for and every
+// answer checked; the alerts a real Prometheus fired. Per window, the slice's own load figures,
+// which the steady-state hypothesis (the suite's checks over windows) is judged on.
+import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
+import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
+
+function invalidReasonCatalog(): Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>> {
+  return Object.fromEntries(INVALID_REASONS.map((r) => [`responses.invalid.${r}`, m('count', `checked answers found wrong for reason ${r}`)])) as Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>>;
+}
+
+export const FAULT_METRICS = {
+  'faults.planned': m('count', 'faults the suite lists'),
+  'faults.injected': m('count', 'faults really injected (a signal delivered, a process started, a toxic set, entries corrupted)'),
+  'faults.not_injected': m('count', 'faults that could not be injected (permission, platform, a target that is not on this machine): their measurements are missing, so checks on them are inconclusive'),
+  'faults.detected': m('count', 'injected faults the target’s /health, its /metrics or the load showed'),
+  'faults.recovered': m('count', 'injected faults after which the steady state held again within the recovery limit'),
+  'faults.unrecovered': m('count', 'injected faults after which the steady state did not hold again within the recovery limit'),
+  'detection.max': m('ms', 'slowest time to detect: from a fault’s start to /health turning unhealthy, a /metrics counter moving, or the first window that deviated from the steady state, whichever came first'),
+  'recovery.max': m('ms', 'slowest time to recover: from a fault’s end to the end of the first window in which the steady state held again (an upper bound, one window’s length at worst)'),
+  'hypothesis.before': m('count', '1 when every window before the first fault held the steady-state hypothesis'),
+  'hypothesis.after': m('count', '1 when every window after the last fault’s recovery held the steady-state hypothesis'),
+  'hypothesis.during.deviated': m('count', 'windows during faults and their recovery that deviated from the steady state (expected; for the journal)'),
+  'load.capacity.rps': m('per_second', 'closed-model throughput measured before the load'),
+  'load.rate': m('per_second', 'arrival rate of the load (open model)'),
+  'requests.sent': m('count', 'requests written over the whole load: answered + timeouts + resets + connection errors + lost + unanswered'),
+  'requests.answered': m('count', 'answers of any status over the whole load'),
+  'errors.total': m('count', 'failed requests over the whole load, lost and unanswered ones included'),
+  'errors.rate': m('ratio', 'errors.total / requests.sent over the whole load'),
+  'errors.status': m('count', 'answers with a non-2xx status'),
+  'errors.timeout': m('count', 'requests that timed out'),
+  'errors.reset': m('count', 'requests whose connection was reset'),
+  'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
+  'errors.lost': m('count', 'requests written whose connection then closed without an answer'),
+  'errors.unanswered': m('count', 'requests still in flight at their window’s end after the grace period'),
+  'fault.requests.sent': m('count', 'requests sent during faults and their recovery'),
+  'fault.errors.total': m('count', 'failed requests during faults and their recovery, lost and unanswered ones included'),
+  'fault.errors.lost': m('count', 'requests lost during faults and their recovery'),
+  'fault.errors.unanswered': m('count', 'requests unanswered during faults and their recovery'),
+  'responses.checked': m('count', '2xx answers checked (shape, count, order, dimension, finite values, same text same vector)'),
+  'responses.invalid': m('count', 'checked answers found wrong: wrong answers served (must be 0 for faults of the target)'),
+  ...invalidReasonCatalog(),
+  'worker.restarts': m('count', 'worker restarts embedgate serve reported over the suite (its /health)'),
+  'alerts.expected': m('count', 'faults naming an alert that must fire'),
+  'alerts.fired': m('count', 'expected alerts that a real Prometheus fired within fireWithin of their fault’s start'),
+  'alerts.resolved': m('count', 'fired alerts that resolved within resolveWithin of their fault’s end'),
+  'alerts.missing': m('count', 'expected alerts that did not fire in time, or did not resolve'),
+  'alerts.fire.max': m('ms', 'slowest time from a fault’s start to its alert firing in Prometheus'),
+  'alerts.resolve.max': m('ms', 'slowest time from a fault’s end to its alert resolving'),
+} as const satisfies MetricCatalog;
+
+/** One window of the load: what the steady-state hypothesis is judged on. */
+export const FAULT_WINDOW_METRICS = {
+  'requests.sent': m('count', 'requests written in the window'),
+  'requests.answered': m('count', 'answers of any status in the window (and its grace period)'),
+  'throughput.rps': m('per_second', '2xx answers per second in the window'),
+  ...latencyCatalog('', '2xx answers in the window, corrected for coordinated omission'),
+  'errors.total': m('count', 'failed requests in the window, lost and unanswered ones included'),
+  'errors.rate': m('ratio', 'errors.total / requests.sent in the window (1 when nothing was answered)'),
+  'errors.lost': m('count', 'requests lost in the window'),
+  'errors.unanswered': m('count', 'requests unanswered in the window'),
+  'responses.invalid': m('count', 'checked answers found wrong in the window'),
+} as const satisfies MetricCatalog;
