@@ -23,6 +23,8 @@ Usage:
   embedgate fixtures                    generate the fixture models (done on first use anyway)
   embedgate swarm [--seeds N] [--seed S] [--config file.yaml] [--scenario name]
                                         sweep seeds of the simulated swarm (--seeds), or replay one seed's trace
+  embedgate selfcheck [--only a,b]      plant regressions in servers of its own, run short suites
+                                        against them and a clean one: which check caught what
   embedgate serve --model <name|path> [--port N] [--host 127.0.0.1]
                                         serve the model over an OpenAI-compatible HTTP API
                                         ("embedgate serve --help" for its options)
@@ -80,6 +82,8 @@ async function dispatch(command: string, rest: string[], values: ParsedValues, a
         ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
       });
     }
+    case 'selfcheck':
+      return await (await import('./commands/selfcheck.ts')).selfcheckCommand(values, argv);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -105,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
         seeds: { type: 'string' },
         config: { type: 'string' },
         scenario: { type: 'string' },
+        only: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },

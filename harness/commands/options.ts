@@ -12,6 +12,7 @@ export type ParsedValues = {
   seeds?: string;
   config?: string;
   scenario?: string;
+  only?: string;
 };
 
 export class UsageError extends Error {}

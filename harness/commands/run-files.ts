@@ -11,7 +11,7 @@ import { TargetPool } from '../targets/open.ts';
 import { loadFiles } from './load-files.ts';
 import { parseModelOverrides, type ParsedValues } from './options.ts';
 
-function newRunId(label: string): string {
+export function newRunId(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${label}-${randomBytes(3).toString('hex')}`;
 }

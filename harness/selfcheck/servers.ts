@@ -1,0 +1,111 @@
+// The servers a self-check judges, all on 127.0.0.1: `embedgate serve` of the fixture baseline
+// (when a model scenario runs), the clean stand-in test server, a test server process of its own
+// for each process regression, and one fault proxy per scenario plus a clean reference proxy for
+// `compare:`. Everything started here is stopped by stop(), whatever failed on the way.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.ts';
+import { heapProbeEnv } from '../probes/heap-probe-env.ts';
+import { ServeProcess } from '../targets/gguf/serve-process.ts';
+import { STAND_IN_FLAGS, type Scenario } from './regressions.ts';
+
+const TEST_SERVER = fileURLToPath(new URL('../http-client/testing/misbehaving-server.ts', import.meta.url));
+
+/** Where one scenario's suites point. */
+export interface ScenarioEndpoints {
+  /** The judged server through its own proxy (load and fidelity suites). */
+  url: string;
+  /** The server process itself, for the memory suite, which measures the process on the port. */
+  directUrl: string;
+  /** The clean reference through its own proxy (compare:). */
+  referenceUrl: string;
+  proxy: FaultProxy;
+}
+
+export interface SelfcheckServers {
+  endpoints: Map<string, ScenarioEndpoints>;
+  /** What each started process was, for the report's log. */
+  describe(): string[];
+  stop(): Promise<void>;
+}
+
+interface TestServer {
+  url: string;
+  child: ChildProcess;
+}
+
+function startTestServer(flags: string[], env: NodeJS.ProcessEnv): Promise<TestServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', TEST_SERVER, ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  return new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      text += c.toString();
+      const m = /listening on (\S+)/.exec(text);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.once('close', (code) => reject(new Error(`test server ${flags.join(' ')} exited with code ${code} before listening: ${stderr}`)));
+  });
+}
+
+export async function startSelfcheckServers(scenarios: readonly Scenario[], opts: { seed: number; onLog?: (line: string) => void }): Promise<SelfcheckServers> {
+  const children: TestServer[] = [];
+  const proxies: FaultProxy[] = [];
+  const lines: string[] = [];
+  const probeDir = mkdtempSync(join(tmpdir(), 'embedgate-selfcheck-heap-'));
+  // The heap probe with a forced GC every 500 ms, as memory suites run embedgate serve: what a
+  // leak keeps survives every GC. Every stand-in gets it, so the clean one is measured the same way.
+  const env = heapProbeEnv(probeDir, process.env, 500);
+  let serve: ServeProcess | undefined;
+  const stop = async () => {
+    await Promise.allSettled(proxies.map((p) => p.close()));
+    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
+    await Promise.allSettled(children.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((r) => c.child.once('close', r)))));
+    await serve?.stop();
+    rmSync(probeDir, { recursive: true, force: true });
+  };
+  try {
+    const proxy = async (upstream: string) => {
+      const p = await startFaultProxy({ upstream, seed: opts.seed });
+      proxies.push(p);
+      return p;
+    };
+    const testServer = async (flags: string[], why: string) => {
+      const s = await startTestServer(flags, env);
+      children.push(s);
+      lines.push(`${why}: test server ${flags.join(' ')} at ${s.url} (pid ${s.child.pid})`);
+      return s.url;
+    };
+    const needsModel = scenarios.some((s) => s.family === 'model');
+    const needsStandIn = scenarios.some((s) => s.family === 'stand-in');
+    const [modelUrl, standInUrl] = await Promise.all([
+      needsModel
+        ? ServeProcess.start({ model: 'baseline', ...(opts.onLog ? { onLog: opts.onLog } : {}) }).then((s) => {
+            serve = s;
+            lines.push(`model: embedgate serve --model baseline at ${s.url} (pid ${s.pid})`);
+            return s.url;
+          })
+        : undefined,
+      needsStandIn ? testServer(STAND_IN_FLAGS, 'stand-in') : undefined,
+    ]);
+    const references = new Map<string, string>();
+    for (const [family, upstream] of [['model', modelUrl], ['stand-in', standInUrl]] as const) {
+      if (upstream) references.set(family, (await proxy(upstream)).url);
+    }
+    const endpoints = new Map<string, ScenarioEndpoints>();
+    for (const s of scenarios) {
+      const upstream = s.serverFlags ? await testServer(s.serverFlags, s.name) : s.family === 'model' ? modelUrl! : standInUrl!;
+      const p = await proxy(upstream);
+      if (s.toxics) p.set(s.toxics);
+      endpoints.set(`${s.family}:${s.name}`, { url: p.url, directUrl: upstream, referenceUrl: references.get(s.family)!, proxy: p });
+    }
+    return { endpoints, describe: () => [...lines], stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
