@@ -3,7 +3,8 @@
 // contexts), and may retain `leakKb` of JavaScript objects forever (a leak in the heap and in
 // anonymous RSS). A bounded queue answers 503 + Retry-After. It can also drop a share of
 // connections after reading the request (no answer), stop answering after N requests (reads them,
-// never replies), or answer a share of requests with vectors one dimension short. With no
+// never replies), answer a share of requests with vectors one dimension short, or die after N
+// requests (run as a script, the process exits with code 1: a server that dies under load). With no
 // misbehaviour set it is a clean server. Shares pick evenly spaced requests (every 1/share-th),
 // so a test knows how many misbehaved without counting on chance.
 //
@@ -35,6 +36,8 @@ export interface MisbehaviourOptions {
   stopAfter: number;
   /** Share (0..1) of embedding requests answered with every vector one dimension short. */
   shortShare: number;
+  /** After this many embedding requests, die: the script exits with code 1; in process, the server closes every connection and stops listening. */
+  dieAfter: number;
 }
 
 export const CLEAN: MisbehaviourOptions = {
@@ -47,6 +50,7 @@ export const CLEAN: MisbehaviourOptions = {
   dropMode: 'close',
   stopAfter: Infinity,
   shortShare: 0,
+  dieAfter: Infinity,
 };
 
 /** What the server did, by count of embedding requests. */
@@ -84,7 +88,10 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-export function createMisbehavingHandler(options: Partial<MisbehaviourOptions> = {}, counts?: MisbehaviourCounts) {
+/** What dying means where the server runs: exiting the process, or closing the in-process server. */
+export type DieFn = () => void;
+
+export function createMisbehavingHandler(options: Partial<MisbehaviourOptions> = {}, counts?: MisbehaviourCounts, die?: DieFn) {
   const o: MisbehaviourOptions = { ...CLEAN, ...options };
   const c = counts ?? { received: 0, answered: 0, dropped: 0, held: 0, short: 0, rejected: 0 };
   let busy = 0;
@@ -108,6 +115,11 @@ export function createMisbehavingHandler(options: Partial<MisbehaviourOptions> =
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const n = ++c.received;
+    if (n > o.dieAfter) {
+      req.socket.destroy();
+      die?.();
+      return;
+    }
     if (n > o.stopAfter) {
       c.held++;
       return; // read, never answered: the socket stays open until the client gives up
@@ -160,8 +172,12 @@ export interface RunningMisbehavingServer {
 /** Starts the server in this process on a free loopback port. */
 export async function startMisbehavingServer(options: Partial<MisbehaviourOptions> = {}): Promise<RunningMisbehavingServer> {
   const counts: MisbehaviourCounts = { received: 0, answered: 0, dropped: 0, held: 0, short: 0, rejected: 0 };
-  const handler = createMisbehavingHandler(options, counts);
-  const server = createServer((req, res) => void handler(req, res));
+  let server: Server | undefined;
+  const handler = createMisbehavingHandler(options, counts, () => {
+    server?.close();
+    server?.closeAllConnections();
+  });
+  server = createServer((req, res) => void handler(req, res));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -170,8 +186,9 @@ export async function startMisbehavingServer(options: Partial<MisbehaviourOption
     server,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections(); // held requests would keep it open forever
+        if (!server!.listening) return resolve();
+        server!.close(() => resolve());
+        server!.closeAllConnections(); // held requests would keep it open forever
       }),
   };
 }
@@ -190,6 +207,7 @@ export function parseMisbehaviourArgs(args: string[]): { options: MisbehaviourOp
       'drop-mode': { type: 'string' },
       'stop-after': { type: 'string' },
       'short-share': { type: 'string' },
+      'die-after': { type: 'string' },
       port: { type: 'string', default: '0' },
     },
   });
@@ -212,6 +230,7 @@ export function parseMisbehaviourArgs(args: string[]): { options: MisbehaviourOp
     dropMode: mode,
     stopAfter: num('stop-after', 0),
     shortShare: num('short-share', 0, 1),
+    dieAfter: num('die-after', 0),
   };
   const options = { ...CLEAN, ...Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined)) } as MisbehaviourOptions;
   return { options, port: num('port', 0, 65535) ?? 0 };
@@ -226,7 +245,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const counts: MisbehaviourCounts = { received: 0, answered: 0, dropped: 0, held: 0, short: 0, rejected: 0 };
-  const handler = createMisbehavingHandler(parsed.options, counts);
+  const handler = createMisbehavingHandler(parsed.options, counts, () => {
+    process.stderr.write(`died after ${parsed.options.dieAfter} requests\n${JSON.stringify(counts)}\n`);
+    process.exit(1);
+  });
   const server = createServer((req, res) => void handler(req, res));
   server.listen(parsed.port, '127.0.0.1', () => {
     process.stdout.write(`listening on http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
