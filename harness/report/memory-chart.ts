@@ -15,6 +15,8 @@ export interface LeakSeriesRow {
   intercept: number;
   x: number[];
   y: number[];
+  /** The window medians the verdict was judged on, drawn as squares. */
+  windows?: { x: number; y: number }[];
 }
 
 export interface MemoryChart {
@@ -37,7 +39,7 @@ export function memoryCharts(details?: Record<string, unknown>): MemoryChart[] {
   if (!Array.isArray(rows)) return [];
   return rows.filter(isLeakSeriesRow).map((row) => ({
     title: `${row.mode} ${row.series}`,
-    caption: `${row.reason} (${row.x.length} points, ${row.basis})`,
+    caption: `${row.reason} (${row.x.length} points, ${row.basis}${row.windows?.length ? `; squares: the medians of ${row.windows.length} windows` : ''})`,
     svg: renderChart(row),
   }));
 }
@@ -64,6 +66,10 @@ function renderChart(row: LeakSeriesRow): string {
   const points = row.x
     .map((x, i) => `<circle cx="${px(x).toFixed(1)}" cy="${py(row.y[i]!).toFixed(1)}" r="2.5" class="point"><title>${escapeHtml(`${x} requests: ${formatBytes(row.y[i]!)}`)}</title></circle>`)
     .join('');
+  const medians = (row.windows ?? [])
+    .filter((w) => Number.isFinite(w.x) && Number.isFinite(w.y))
+    .map((w) => `<rect x="${(px(w.x) - 4).toFixed(1)}" y="${(py(w.y) - 4).toFixed(1)}" width="8" height="8" fill="none" stroke="currentColor" stroke-width="1.5" class="window-median"><title>${escapeHtml(`window median at ${Math.round(w.x)} requests: ${formatBytes(w.y)}`)}</title></rect>`)
+    .join('');
   const fit = `<line x1="${px(xMin).toFixed(1)}" y1="${py(line(xMin)).toFixed(1)}" x2="${px(xMax).toFixed(1)}" y2="${py(line(xMax)).toFixed(1)}" class="${row.suspected ? 'fit-leak' : 'fit'}"/>`;
   const axes =
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" class="axis-line"/>` +
@@ -74,6 +80,6 @@ function renderChart(row: LeakSeriesRow): string {
     `<text x="${width - right}" y="${height - 8}" class="axis" text-anchor="end">${xMax} requests</text>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="memory-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `aria-label="${escapeHtml(`${row.mode} ${row.series} memory against requests, with the fitted slope`)}">${axes}${points}${fit}</svg>`
+    `aria-label="${escapeHtml(`${row.mode} ${row.series} memory against requests, with the fitted slope`)}">${axes}${points}${medians}${fit}</svg>`
   );
 }
