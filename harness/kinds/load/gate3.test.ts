@@ -59,7 +59,8 @@ beforeAll(async () => {
     startServer(['--delay-ms', '25', '--lanes', '1']),
     // With the heap probe and its forced GCs, as the memory suite runs embedgate serve (found
     // through the socket): what it keeps survives every GC. The clean server has no probe (raw samples).
-    startServer(['--leak-kb', '64', '--lanes', '4'], heapProbeEnv(probeDir, process.env, 500)),
+    // 16 KB a request: the measured span lasts the memory suite's minDuration (12 s), over 10000 requests here.
+    startServer(['--leak-kb', '16', '--lanes', '4'], heapProbeEnv(probeDir, process.env, 500)),
     startServer(['--lanes', '4']),
   ]);
   const load = (name: string, target: string, compare: string) => `suite: ${name}
