@@ -3,12 +3,8 @@
 // for each process regression, and one fault proxy per scenario plus a clean reference proxy for
 // `compare:`. Everything started here is stopped by stop(), whatever failed on the way.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.ts';
-import { heapProbeEnv } from '../probes/heap-probe-env.ts';
 import { ServeProcess } from '../targets/gguf/serve-process.ts';
 import { STAND_IN_FLAGS, type Scenario } from './regressions.ts';
 
@@ -56,17 +52,17 @@ export async function startSelfcheckServers(scenarios: readonly Scenario[], opts
   const children: TestServer[] = [];
   const proxies: FaultProxy[] = [];
   const lines: string[] = [];
-  const probeDir = mkdtempSync(join(tmpdir(), 'embedgate-selfcheck-heap-'));
-  // The heap probe with a forced GC every 500 ms, as memory suites run embedgate serve: what a
-  // leak keeps survives every GC. Every stand-in gets it, so the clean one is measured the same way.
-  const env = heapProbeEnv(probeDir, process.env, 500);
+  // As started by hand: no heap probe, so the memory suite judges RSS and anonymous memory, the
+  // case its false-alarm rate is measured for (npm run bench:leak).
+  const env = { ...process.env };
+  delete env.EMBEDGATE_HEAP_PROBE_DIR;
+  if (env.NODE_OPTIONS?.includes('heap-probe')) delete env.NODE_OPTIONS;
   let serve: ServeProcess | undefined;
   const stop = async () => {
     await Promise.allSettled(proxies.map((p) => p.close()));
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
     await Promise.allSettled(children.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((r) => c.child.once('close', r)))));
     await serve?.stop();
-    rmSync(probeDir, { recursive: true, force: true });
   };
   try {
     const proxy = async (upstream: string) => {
