@@ -3,8 +3,8 @@
 // - model: the fault proxy in front of a real `embedgate serve` of the fixture baseline, for the
 //   regressions about answers that only real vectors show (the golden file was recorded from it).
 // - stand-in: the misbehaving test server with a fixed service time (10 ms, 8 lanes), for timing,
-//   network and process regressions. A 1–2 % effect needs thousands of requests to show; the
-//   fixture model on two shared cores answers about 80 a second, the stand-in about 800.
+//   network and process regressions. A 0.5–2 % effect needs a thousand requests or more to show;
+//   the fixture model on two shared cores answers about 40–80 a second, the stand-in 300–800.
 // Network and answer regressions are toxics on the judged server's own proxy; process ones are a
 // test server started with a flag, still behind a clean proxy so both sides of a compare pay the
 // same hop.
