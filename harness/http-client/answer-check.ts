@@ -22,7 +22,15 @@ export interface AnswerCheckOptions {
   minCosine?: number;
   /** Texts whose first vector is kept to compare repeats with (oldest dropped first). Default 2048. */
   maxTexts?: number;
+  /**
+   * Where those first vectors are kept; give the same map to the checkers of consecutive phases so
+   * a text answered differently in a later phase (a fault suite's windows) is still caught.
+   */
+  seenTexts?: SeenTexts;
 }
+
+/** First vector (and its norm) of each text seen, for the repeat check. */
+export type SeenTexts = Map<string, { vector: Float32Array | Float64Array; norm: number }>;
 
 export interface InvalidCounts {
   total: number;
@@ -59,12 +67,13 @@ export class AnswerChecker {
   private seen = 0;
   private dimensions: number | undefined;
   private readonly share: number;
-  private readonly first = new Map<string, { vector: Float32Array | Float64Array; norm: number }>();
+  private readonly first: SeenTexts;
 
   constructor(private readonly o: AnswerCheckOptions = {}) {
     this.share = o.share ?? 1;
     if (!(this.share >= 0 && this.share <= 1)) throw new Error(`answer check: share ${this.share}: expected a number from 0 to 1`);
     this.dimensions = o.dimensions;
+    this.first = o.seenTexts ?? new Map();
   }
 
   /** Whether the next 2xx answer is one of the checked share (evenly spaced). */

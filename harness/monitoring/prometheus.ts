@@ -35,6 +35,34 @@ export interface RunningPrometheus {
   setTargets(targets: string[]): void;
   stop(): Promise<void>;
   log(): string;
+  /**
+   * Resolves once every target has been scraped successfully `scrapes` times (about a second
+   * apart), so a counter's value before a fault is on record; false if that took longer than `timeoutMs`.
+   */
+  scraped(scrapes?: number, timeoutMs?: number): Promise<boolean>;
+}
+
+async function targetsUp(url: string): Promise<boolean> {
+  try {
+    const body = (await (await fetch(`${url}/api/v1/targets`, { signal: AbortSignal.timeout(1000) })).json()) as { data?: { activeTargets?: { health: string }[] } };
+    const active = body.data?.activeTargets ?? [];
+    return active.length > 0 && active.every((t) => t.health === 'up');
+  } catch {
+    return false;
+  }
+}
+
+async function waitScraped(url: string, scrapes = 2, timeoutMs = 15_000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (await targetsUp(url)) {
+      // The scrape interval is 1 s: this many more seconds, this many more samples.
+      await new Promise((r) => setTimeout(r, scrapes * 1000));
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
 }
 
 export async function startPrometheus(opts: { binary: string; rulesFile: string; scale: number; targets: string[]; readyTimeoutMs?: number }): Promise<RunningPrometheus> {
@@ -81,7 +109,7 @@ export async function startPrometheus(opts: { binary: string; rulesFile: string;
     try {
       const res = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { url, setTargets, stop, log: () => text };
+      if (res.status === 200) return { url, setTargets, stop, log: () => text, scraped: (n, ms) => waitScraped(url, n, ms) };
     } catch {
       // not listening yet
     }

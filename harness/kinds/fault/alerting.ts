@@ -31,6 +31,12 @@ export async function openAlerting(p: FaultParams, suiteFile: string, serverUrl:
   } catch (err) {
     return { unavailable: (err as Error).message };
   }
+  // A counter's value before the fault must be on record, or its increase cannot be seen.
+  if (!(await prom.scraped(2))) {
+    const log = prom.log();
+    await prom.stop();
+    return { unavailable: `prometheus never scraped ${serverUrl}/metrics successfully: alert checks cannot be judged${log ? `\n${log.slice(-1000)}` : ''}` };
+  }
   const watch = new AlertWatch(prom.url, clock).start();
   const { fireWithin, resolveWithin } = p.alerts;
   return {

@@ -4,6 +4,7 @@
 // answer is checked. Window k starts k windows after the load started, whether or not the previous
 // window's grace period (answers still in flight) is over, so the arrivals never pause.
 import { inputsOfBodyAt, type Bodies } from '../../http-client/bodies.ts';
+import type { SeenTexts } from '../../http-client/answer-check.ts';
 import { runPhase, type PhaseResult } from '../../http-client/phase.ts';
 
 export interface StreamOptions {
@@ -29,6 +30,8 @@ export class LoadStream {
   private next: number;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  /** Shared by every window's answer checks: a text must come back the same across the whole load. */
+  private readonly seenTexts: SeenTexts = new Map();
 
   constructor(private readonly o: StreamOptions, startIndex = 0) {
     this.next = startIndex;
@@ -48,7 +51,7 @@ export class LoadStream {
       ...(rate !== undefined ? { rate } : {}),
       timeoutMs: this.o.requestTimeoutMs,
       signal: this.o.signal,
-      check: { inputsOf: (i) => inputsOfBodyAt(this.o.bodies, i), ...(this.o.dimensions ? { dimensions: this.o.dimensions } : {}) },
+      check: { seenTexts: this.seenTexts, inputsOf: (i) => inputsOfBodyAt(this.o.bodies, i), ...(this.o.dimensions ? { dimensions: this.o.dimensions } : {}) },
     });
   }
 

@@ -2,6 +2,7 @@
 // recovered or run out of time), held for its duration, ended, then watched until the steady
 // state holds again. The windows themselves (timeline.ts) say when it held; this waits for them.
 import { injectFault, sleep, type FaultEnvironment } from './inject.ts';
+import type { FaultType } from './params.ts';
 import type { FaultRecord } from './timeline.ts';
 import type { TargetWatch } from './watch.ts';
 
@@ -21,6 +22,17 @@ export interface ScheduleContext {
   beforeDeviated: () => string | undefined;
   log: (message: string, level?: 'info' | 'warn') => void;
 }
+
+/** The signs on /health and /metrics (watch.ts) that each fault can cause. */
+const SIGNS: Record<FaultType, RegExp> = {
+  'kill-worker': /\/health|worker_crashes|worker_restarts|circuit/,
+  'kill-server': /\/health/,
+  pause: /\/health/,
+  cpu: /\/health/,
+  memory: /\/health|worker_crashes/,
+  'corrupt-cache': /cache_corrupt/,
+  network: /\/health/,
+};
 
 /** Runs every fault; resolves when the last has settled (recovered, or out of time), or on abort. */
 export async function runSchedule(c: ScheduleContext): Promise<void> {
@@ -77,7 +89,7 @@ export async function runSchedule(c: ScheduleContext): Promise<void> {
       f.unrecovered = true;
       f.settle();
     }
-    const sign = c.watch.firstSignAfter(f.startMs);
+    const sign = c.watch.firstSignAfter(f.startMs, SIGNS[f.spec.type]);
     const limitAt = f.recoveredAtMs ?? f.endMs + f.recoveryLimitMs;
     if (sign && sign.atMs <= limitAt && (!f.detection || sign.atMs < f.detection.atMs)) f.detection = sign;
     if (c.signal.aborted) return;

@@ -70,9 +70,13 @@ export class TargetWatch {
     await this.tick(true);
   }
 
-  /** The first sign of trouble at or after `fromMs`: an unhealthy /health, a new worker pid, a trouble counter moving. */
-  firstSignAfter(fromMs: number): Sign | undefined {
-    return this.signs.find((s) => s.atMs >= fromMs);
+  /**
+   * The first sign of trouble at or after `fromMs`: an unhealthy /health, a new worker pid, a
+   * trouble counter moving; `relevant` keeps only signs the fault can cause (a corruption left
+   * over from an earlier fault does not detect a worker's death).
+   */
+  firstSignAfter(fromMs: number, relevant: RegExp = /./): Sign | undefined {
+    return this.signs.find((s) => s.atMs >= fromMs && relevant.test(s.what));
   }
 
   private async tick(force = false): Promise<void> {
