@@ -4,6 +4,8 @@
 // server passed; 1 otherwise.
 import { join } from 'node:path';
 import { EXIT } from '../exit-codes.ts';
+import { detectCores } from '../machine.ts';
+import { contentionLine } from '../probes/process-cpu.ts';
 import { resolveOutputRoot, resolveReporters } from '../report/registry.ts';
 import { runSelfcheck } from '../selfcheck/run-selfcheck.ts';
 import { formatSelfcheckTable } from '../selfcheck/table.ts';
@@ -37,6 +39,8 @@ export async function selfcheckCommand(values: ParsedValues, argv: string[]): Pr
       throw err;
     }
     process.stdout.write(`\nembedgate selfcheck — planted regressions and the checks that caught them (report: ${outDir})\n\n${formatSelfcheckTable(result.verdict)}\n`);
+    // The timing checks (slower, spikes) are the first to lose power on a busy machine: say how busy it was.
+    process.stdout.write(`${contentionLine(result.contention, detectCores().cores)}\n`);
     if (controller.signal.aborted) return EXIT.inconclusive;
     return result.verdict.exitCode;
   } finally {

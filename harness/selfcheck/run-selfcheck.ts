@@ -1,6 +1,7 @@
 // One self-check: start the servers, run every scenario's suites in one run (one report under
 // reports/<run-id>/, written by the usual reporters), judge the table, stop the servers.
 import { join } from 'node:path';
+import { watchContention, type Contention } from '../probes/process-cpu.ts';
 import { runPlan } from '../run.ts';
 import type { Reporter } from '../report/reporter.ts';
 import type { RunReport } from '../result.ts';
@@ -28,11 +29,14 @@ export interface SelfcheckResult {
   report: RunReport;
   /** What each proxy's toxics did, by scenario. */
   affected: Record<string, Record<string, number>>;
+  /** How busy the rest of the machine kept the cores: timing checks lose power when it is busy. */
+  contention: Contention;
 }
 
 export async function runSelfcheck(opts: SelfcheckOptions): Promise<SelfcheckResult> {
   const scenarios = pickScenarios(opts.only);
   const templates = loadSelfcheckSuites(scenarios.flatMap((s) => s.suites));
+  const watch = watchContention();
   const servers = await startSelfcheckServers(scenarios, { seed: opts.seed, ...(opts.onLog ? { onLog: opts.onLog } : {}) });
   const targets = new TargetPool({ env: process.env, ...(opts.onLog ? { onLog: opts.onLog } : {}) });
   try {
@@ -41,8 +45,9 @@ export async function runSelfcheck(opts: SelfcheckOptions): Promise<SelfcheckRes
     const report = await runPlan({ runId: opts.runId, outDir: opts.outDir, suites, reporters: opts.reporters, targets, signal: opts.signal, seed: opts.seed, argv: opts.argv });
     const verdict = judgeSelfcheck(scenarios, report.suites);
     const affected = Object.fromEntries(scenarios.filter((s) => s.toxics).map((s) => [s.name, servers.endpoints.get(`${s.family}:${s.name}`)!.proxy.counts().affected]));
-    await writeFileAtomic(join(opts.outDir, 'selfcheck.json'), `${JSON.stringify({ runId: opts.runId, ...verdict, affected }, null, 2)}\n`);
-    return { verdict, report, affected };
+    const contention = watch();
+    await writeFileAtomic(join(opts.outDir, 'selfcheck.json'), `${JSON.stringify({ runId: opts.runId, ...verdict, affected, contention }, null, 2)}\n`);
+    return { verdict, report, affected, contention };
   } finally {
     await targets.closeAll();
     await servers.stop();
