@@ -91,7 +91,12 @@ function defaultVectorChecks(source: YamlSource, context: CheckContext, written:
   const position = { file: source.file, ...positionOf(source, ['kind']) };
   return DEFAULT_ZERO_METRICS.filter((metric) => context.kind!.metrics[metric]).flatMap((metric) => {
     const names = (scope: string) => written.some((c) => !c.window && new RegExp(`(^|[^.\\w])${scope}${metric.replace('.', '\\.')}\\b`).test(c.source));
-    const wanted = [...(names('') ? [] : [`${metric} == 0`]), ...(context.hasCompare && !names('baseline.') ? [`baseline.${metric} == 0`] : [])];
+    const wanted = [
+      ...(names('') ? [] : [`${metric} == 0`]),
+      ...(context.hasCompare && !names('baseline.') ? [`baseline.${metric} == 0`] : []),
+      // A reference answering wrongly would make every ratio to it meaningless.
+      ...(context.hasReference && !names('reference.') ? [`reference.${metric} == 0`] : []),
+    ];
     return wanted.map((text) => ({ source: text, expression: parseCheck(text), position, implicit: true }));
   });
 }

@@ -97,6 +97,7 @@ checks:
       ['errors.rate < 1%', 'pass'],
       ['reference.errors.rate < 1%', 'pass'],
       ['responses.invalid == 0', 'pass'],
+      ['reference.responses.invalid == 0', 'pass'],
     ]);
     expect(suite.referenceMetrics?.['throughput.rps']?.value).toBeGreaterThan(suite.metrics['throughput.rps']!.value);
     expect(suite.referenceMetrics?.['responses.checked']?.value).toBeGreaterThan(0);
