@@ -19,7 +19,7 @@ const bodies = Array.from({ length: 64 }, (_, i) => JSON.stringify({ model: 'toy
 
 async function phaseAgainst(options: Partial<MisbehaviourOptions>, connections = 4, durationMs = 1500): Promise<PhaseResult> {
   server = await startMisbehavingServer({ delayMs: 2, lanes: 4, ...options });
-  return runPhase({ name: 'closed', url: server.url, bodies, startIndex: 0, connections, durationMs, check: { dimensions: 8, normalised: true } });
+  return runPhase({ name: 'closed', url: server.url, bodies, startIndex: 0, connections, durationMs, graceMs: 1000, check: { dimensions: 8, normalised: true } });
 }
 
 /** sent = answered + every kind of failure without an answer; nothing falls between. */

@@ -50,6 +50,9 @@ export class LoadStream {
       durationMs,
       ...(rate !== undefined ? { rate } : {}),
       timeoutMs: this.o.requestTimeoutMs,
+      // Windows follow each other: a short grace keeps one window's stragglers from stretching it
+      // while a fault holds requests (a request still open after it counts as unanswered).
+      graceMs: Math.min(this.o.requestTimeoutMs, 2000),
       signal: this.o.signal,
       check: { seenTexts: this.seenTexts, inputsOf: (i) => inputsOfBodyAt(this.o.bodies, i), ...(this.o.dimensions ? { dimensions: this.o.dimensions } : {}) },
     });

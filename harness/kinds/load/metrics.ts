@@ -38,7 +38,7 @@ export const LOAD_METRICS = {
   'errors.reset': m('count', 'requests whose connection was reset'),
   'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
   'errors.lost': m('count', 'requests written whose connection then closed without an answer (counted at the socket: autocannon forgets them)'),
-  'errors.unanswered': m('count', 'requests still in flight when their phase ended, after a grace period of min(requestTimeout, 2 s)'),
+  'errors.unanswered': m('count', 'requests still in flight when their phase ended, after a grace period of requestTimeout (the wait ends once nothing is in flight)'),
   requests: m('count', 'requests sent over the sequential, closed and open phases (as requests.sent)'),
   'requests.sent': m('count', 'requests written over the sequential, closed and open phases: answered + errors without an answer (timeouts, resets, connection errors, lost, unanswered)'),
   'requests.answered': m('count', 'answers of any status over the sequential, closed and open phases, those arriving in the grace period included'),
