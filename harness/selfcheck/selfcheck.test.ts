@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../http-client/testing/processes.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { RunReport } from '../result.ts';
 import type { SelfcheckVerdict } from './table.ts';
@@ -24,14 +25,6 @@ function selfcheck(args: string[]): Promise<{ code: number | null; stdout: strin
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('embedgate selfcheck', () => {
   it('--only drops,perturb: both caught by the checks meant for them, a report written, its servers stopped', async () => {
@@ -57,7 +50,7 @@ describe('embedgate selfcheck', () => {
     // Every process it started (embedgate serve, test servers) was stopped.
     const pids = [...stderr.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids.length).toBeGreaterThanOrEqual(2);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(pids.filter(isAlive)).toEqual([]);
   }, 180_000);
 
   it('an unknown regression name is a usage error (exit 2) that lists the known ones', async () => {

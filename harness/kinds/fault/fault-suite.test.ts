@@ -13,13 +13,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnMisbehavingServer } from '../../http-client/testing/processes.ts';
 import { ensureFixtureModels } from '../../gguf/fixtures/ensure.ts';
 import { findPrometheus } from '../../monitoring/prometheus.ts';
 import type { RunReport, SuiteResult } from '../../result.ts';
 import { ServeProcess } from '../../targets/gguf/serve-process.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SERVER = fileURLToPath(new URL('../../http-client/testing/misbehaving-server.ts', import.meta.url));
 const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 const PROMETHEUS = findPrometheus();
 
@@ -27,19 +27,6 @@ const children: ChildProcess[] = [];
 const serves: ServeProcess[] = [];
 let work: string;
 
-async function startMisbehaving(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const m = /listening on (\S+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    child.on('close', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-}
 
 function run(files: string[]): Promise<{ code: number | null; output: string; report: RunReport }> {
   const out = mkdtempSync(join(work, 'out-'));
@@ -78,7 +65,7 @@ beforeAll(async () => {
   const model = (await ensureFixtureModels()).baseline!.path;
   const serveArgs = ['--fault-injection', '--max-crashes', '10'];
   [down, unchecked, checked] = await Promise.all([
-    startMisbehaving(['--lanes', '4']),
+    spawnMisbehavingServer(['--lanes', '4'], children),
     ServeProcess.start({ model, contexts: 1, threads: 1, extraArgs: serveArgs, env: { ...process.env, EMBEDGATE_TEST_UNCHECKED_CACHE: '1' } }),
     ServeProcess.start({ model, contexts: 1, threads: 1, extraArgs: serveArgs }),
   ]);

@@ -11,27 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../result.ts';
 import { heapProbeEnv } from '../../probes/heap-probe-env.ts';
+import { spawnMisbehavingServer } from '../../http-client/testing/processes.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SERVER = fileURLToPath(new URL('../../http-client/testing/misbehaving-server.ts', import.meta.url));
 const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 
 const children: ChildProcess[] = [];
 let work: string;
 
-async function startServer(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const m = /listening on (\S+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    child.on('close', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-}
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; report: RunReport; events: string }> {
   const out = mkdtempSync(join(work, 'out-'));
@@ -55,13 +42,13 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'embedgate-gate3-'));
   const probeDir = mkdtempSync(join(work, 'heap-'));
   const [fast, slow, leaky, tidy] = await Promise.all([
-    startServer(['--delay-ms', '2', '--lanes', '4']),
-    startServer(['--delay-ms', '25', '--lanes', '1']),
+    spawnMisbehavingServer(['--delay-ms', '2', '--lanes', '4'], children),
+    spawnMisbehavingServer(['--delay-ms', '25', '--lanes', '1'], children),
     // With the heap probe and its forced GCs, as the memory suite runs embedgate serve (found
     // through the socket): what it keeps survives every GC. The clean server has no probe (raw samples).
     // 16 KB a request: the measured span lasts the memory suite's minDuration (12 s), over 10000 requests here.
-    startServer(['--leak-kb', '16', '--lanes', '4'], heapProbeEnv(probeDir, process.env, 500)),
-    startServer(['--lanes', '4']),
+    spawnMisbehavingServer(['--leak-kb', '16', '--lanes', '4'], children, heapProbeEnv(probeDir, process.env, 500)),
+    spawnMisbehavingServer(['--lanes', '4'], children),
   ]);
   const load = (name: string, target: string, compare: string) => `suite: ${name}
 kind: load
@@ -151,10 +138,10 @@ describe('gate 3 against misbehaving servers', () => {
   // answer checked: silent drops, a server that stops answering, a vector one dimension short.
   it('fails a server that drops connections, one that stops answering, and one that answers wrongly; passes a clean one', async () => {
     const [dropping, stopping, short, clean] = await Promise.all([
-      startServer(['--lanes', '4', '--delay-ms', '1', '--drop-share', '0.03']),
-      startServer(['--lanes', '4', '--delay-ms', '1', '--stop-after', '40']),
-      startServer(['--lanes', '4', '--delay-ms', '1', '--short-share', '0.005']),
-      startServer(['--lanes', '4', '--delay-ms', '1']),
+      spawnMisbehavingServer(['--lanes', '4', '--delay-ms', '1', '--drop-share', '0.03'], children),
+      spawnMisbehavingServer(['--lanes', '4', '--delay-ms', '1', '--stop-after', '40'], children),
+      spawnMisbehavingServer(['--lanes', '4', '--delay-ms', '1', '--short-share', '0.005'], children),
+      spawnMisbehavingServer(['--lanes', '4', '--delay-ms', '1'], children),
     ]);
     const suite = (name: string, url: string) => `suite: ${name}
 kind: load

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../http-client/testing/processes.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import type { RunReport } from '../../result.ts';
 import { startMisbehavingServer, type RunningMisbehavingServer } from '../../http-client/testing/misbehaving-server.ts';
@@ -21,14 +22,6 @@ let work: string;
 let slow: RunningMisbehavingServer;
 let fast: RunningMisbehavingServer;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface Ran {
   code: number | null;
@@ -121,7 +114,7 @@ checks:
     const pid = referencePid(r.events);
     expect(pid).toBeGreaterThan(0);
     expect((r.report!.suites[0]!.details?.['reference'] as { servePid: number }).servePid).toBe(pid);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 
   it('kills the reference when the run is interrupted', async () => {
@@ -137,6 +130,6 @@ load: { phases: [closed], connections: 8, duration: 30s, warmup: 200ms, rounds: 
     const pid = referencePid(r.events);
     expect(pid).toBeGreaterThan(0);
     expect(r.code).toBe(3);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 });

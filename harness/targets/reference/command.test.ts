@@ -2,17 +2,10 @@
 // gone too when it fails to become ready; {model} and {port} are filled in.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { isAlive } from '../../http-client/testing/processes.ts';
 import { fillCommand, ReferenceProcess } from './command.ts';
 
 const SERVER = fileURLToPath(new URL('../../http-client/testing/misbehaving-server.ts', import.meta.url));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('reference command', () => {
   it('fills {model} and {port}, and refuses {model} without a model file', () => {
@@ -24,9 +17,9 @@ describe('reference command', () => {
     const proc = await ReferenceProcess.start({ command: [process.execPath, '--import', 'tsx', SERVER, '--port', '{port}'], ready: '/health', readyTimeoutMs: 30_000 });
     expect(proc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${proc.url}/v1/models`)).status).toBe(200);
-    expect(alive(proc.pid)).toBe(true);
+    expect(isAlive(proc.pid)).toBe(true);
     await proc.stop();
-    expect(alive(proc.pid)).toBe(false);
+    expect(isAlive(proc.pid)).toBe(false);
     expect(proc.crashes()).toEqual([]);
   });
 
@@ -36,7 +29,7 @@ describe('reference command', () => {
     const err = await ReferenceProcess.start({ command: [process.execPath, '-e', 'setInterval(() => {}, 1000); console.log(process.pid)'], ready: '/health', readyTimeoutMs: 1500 }).catch((e: Error) => e);
     expect(String(err)).toContain('/health did not answer 200 within 2 s');
     const pid = Number(/\n(\d+)/.exec(String(err))?.[1]);
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     await expect(ReferenceProcess.start({ command: ['/no/such/binary', '{port}'], ready: '/health', readyTimeoutMs: 5000 })).rejects.toThrow(/could not start \(spawn \/no\/such\/binary ENOENT\)/);
   });
 });
