@@ -11,14 +11,15 @@ import { openAlerting, type Alerting } from './alerting.ts';
 import { steadyStateHypothesis } from './hypothesis.ts';
 import { workerPidOf, type FaultEnvironment } from './inject.ts';
 import { buildJournal } from './journal.ts';
-import { LoadStream } from './load-stream.ts';
+import { LoadStream } from '../../http-client/load-stream.ts';
 import type { FaultParams } from './params.ts';
 import { runSchedule } from './schedule.ts';
 import { openServed, type Served } from './served.ts';
 import { summarise, type SummaryInput, type WindowNote } from './summarise.ts';
 import { faultRecord, placeWindow } from './timeline.ts';
-import { addToTally, emptyTally, windowMetrics } from './window-metrics.ts';
-import { TargetWatch } from './watch.ts';
+import { addToTally, emptyTally } from '../../http-client/tally.ts';
+import { windowMetrics } from './window-metrics.ts';
+import { TargetWatch } from '../server-side/target-watch.ts';
 
 export async function runFault(ctx: RunnerContext): Promise<RunnerOutput> {
   const { plan, signal, emit } = ctx;

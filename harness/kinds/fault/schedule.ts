@@ -4,7 +4,7 @@
 import { injectFault, sleep, type FaultEnvironment } from './inject.ts';
 import type { FaultType } from './params.ts';
 import type { FaultRecord } from './timeline.ts';
-import type { TargetWatch } from './watch.ts';
+import type { TargetWatch } from '../server-side/target-watch.ts';
 
 export interface ScheduleContext {
   records: FaultRecord[];

@@ -6,7 +6,7 @@ import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
 import { FAULT_METRICS } from './metrics.ts';
 import type { ActivityStatus, FaultRecord } from './timeline.ts';
-import type { Tally } from './window-metrics.ts';
+import type { Tally } from '../../http-client/tally.ts';
 
 export interface WindowNote {
   index: number;

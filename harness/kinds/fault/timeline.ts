@@ -5,7 +5,7 @@
 // from the suite's window checks; every other window is judged by them.
 import type { FaultSpec } from './params.ts';
 import type { Holding } from './hypothesis.ts';
-import { addToTally, emptyTally, type Tally } from './window-metrics.ts';
+import { addToTally, emptyTally, type Tally } from '../../http-client/tally.ts';
 import type { PhaseResult } from '../../http-client/phase.ts';
 
 export type ActivityStatus = 'completed' | 'deviated' | 'failed' | 'aborted' | 'interrupted';

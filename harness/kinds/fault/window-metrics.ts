@@ -1,5 +1,5 @@
-// A window's metrics from its load phase, and the request accounting summed over many windows.
-import { errorTotal, type ErrorCounts, type PhaseResult } from '../../http-client/phase.ts';
+// A fault suite window's metrics from its load phase.
+import { errorTotal, type PhaseResult } from '../../http-client/phase.ts';
 import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
 import { FAULT_WINDOW_METRICS } from './metrics.ts';
@@ -19,24 +19,4 @@ export function windowMetrics(r: PhaseResult): Metrics {
   const lat = r.corrected ?? r.latency;
   out.putAll(lat.toMetrics(''));
   return out.metrics;
-}
-
-export interface Tally {
-  sent: number;
-  answered: number;
-  checked: number;
-  invalid: number;
-  invalidByReason: Record<string, number>;
-  errors: ErrorCounts;
-}
-
-export const emptyTally = (): Tally => ({ sent: 0, answered: 0, checked: 0, invalid: 0, invalidByReason: {}, errors: { status: 0, timeout: 0, reset: 0, connection: 0, lost: 0, unanswered: 0 } });
-
-export function addToTally(t: Tally, r: PhaseResult): void {
-  t.sent += r.sent;
-  t.answered += r.answered;
-  t.checked += r.checked;
-  t.invalid += r.invalid.total;
-  for (const [reason, n] of Object.entries(r.invalid.byReason)) t.invalidByReason[reason] = (t.invalidByReason[reason] ?? 0) + (n ?? 0);
-  for (const k of Object.keys(t.errors) as (keyof ErrorCounts)[]) t.errors[k] += r.errors[k];
 }

@@ -1,11 +1,11 @@
-// The load a fault suite runs throughout: a warm-up, a closed-model measurement of capacity, then
-// an open model at a share of it, cut into back-to-back windows. Each window is one runPhase, so
+// The open-model load that fault, soak and canary suites run throughout: a warm-up, a closed-model
+// measurement of capacity, then an open model at a share of it, cut into back-to-back windows. Each window is one runPhase, so
 // every request is accounted for (sent = answered + errors, lost and unanswered included) and every
 // answer is checked. Window k starts k windows after the load started, whether or not the previous
 // window's grace period (answers still in flight) is over, so the arrivals never pause.
-import { inputsOfBodyAt, type Bodies } from '../../http-client/bodies.ts';
-import type { SeenTexts } from '../../http-client/answer-check.ts';
-import { runPhase, type PhaseResult } from '../../http-client/phase.ts';
+import { inputsOfBodyAt, type Bodies } from './bodies.ts';
+import type { SeenTexts } from './answer-check.ts';
+import { runPhase, type PhaseResult } from './phase.ts';
 
 export interface StreamOptions {
   bodies: Bodies;

@@ -1,4 +1,4 @@
-// Watches the target while a fault suite runs: reads /health and /metrics every `poll` ms and keeps
+// Watches the target while a suite runs (fault, soak, canary): reads /health and /metrics every `poll` ms and keeps
 // when each changed, so a fault's time to detect can be read off afterwards: /health turning
 // unhealthy (a non-200, or no answer at all), the worker's pid changing, or a counter that counts
 // trouble (worker crashes, cache corruption, the circuit) moving. Servers without /health or
