@@ -7,8 +7,8 @@
 //   - with a real Prometheus, the worker-restart alert fires and resolves, and a rules file whose
 //     metric does not exist never fires, which fails the suite.
 // Windows and faults are short: this proves the checks bite, it measures no speed.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,9 @@ import { ensureFixtureModels } from '../../gguf/fixtures/ensure.ts';
 import { findPrometheus } from '../../monitoring/prometheus.ts';
 import type { RunReport, SuiteResult } from '../../result.ts';
 import { ServeProcess } from '../../targets/gguf/serve-process.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 const PROMETHEUS = findPrometheus();
 
 const children: ChildProcess[] = [];
@@ -28,18 +28,10 @@ const serves: ServeProcess[] = [];
 let work: string;
 
 
-function run(files: string[]): Promise<{ code: number | null; output: string; report: RunReport }> {
-  const out = mkdtempSync(join(work, 'out-'));
-  const child = spawn(process.execPath, [BIN, 'run', ...files, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      const dir = readdirSync(out)[0];
-      resolve({ code, output, report: JSON.parse(readFileSync(join(out, dir!, 'report.json'), 'utf8')) as RunReport });
-    }),
-  );
+async function run(files: string[]): Promise<{ code: number | null; output: string; report: RunReport }> {
+  const ran = await runCli(['run', ...files], { outUnder: work });
+  if (!ran.report) throw new Error(`no report.json written:\n${ran.output}`);
+  return { code: ran.code, output: ran.output, report: ran.report };
 }
 
 const LOAD = 'load: { share: 0.4, connections: 8, capacity: 1s, warmup: 500ms, window: 1s }';
