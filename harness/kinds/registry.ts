@@ -4,11 +4,14 @@
 import { accuracy } from './accuracy/kind.ts';
 import { bench } from './bench/kind.ts';
 import { fault } from './fault/kind.ts';
+import { inputs } from './inputs/kind.ts';
 import { plannedKind, type SuiteKind } from './kind.ts';
 import { load } from './load/kind.ts';
 import { memory } from './memory/kind.ts';
 import { retrieval } from './retrieval/kind.ts';
+import { soak } from './soak/kind.ts';
 import { swarm } from './swarm/kind.ts';
+import { tests } from './tests/kind.ts';
 
 export const KINDS = {
   bench,
@@ -16,11 +19,11 @@ export const KINDS = {
   retrieval,
   load,
   memory,
-  inputs: plannedKind('inputs', 'bad input end to end: malformed requests, suites and models each get a clear error, through gguf and http targets'),
+  inputs,
   fault,
-  // Its whole point is to run long.
-  soak: plannedKind('soak', 'long run: memory growth, latency variation, availability', { timeoutMs: 25 * 3_600_000 }),
+  soak,
   swarm,
+  tests,
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -1,6 +1,7 @@
 // A small OpenAI-compatible embeddings server that misbehaves on purpose, for tests of the load
 // and memory suites: each request waits `delayMs` in one of `lanes` lanes (a slow model with few
-// contexts), and may retain `leakKb` of JavaScript objects forever (a leak in the heap and in
+// contexts; `delayGrowthMsPerS`, --delay-growth, adds to it for every second the server has run),
+// and may retain `leakKb` of JavaScript objects forever (a leak in the heap and in
 // anonymous RSS). A bounded queue answers 503 + Retry-After. It can also drop a share of
 // connections after reading the request (no answer), stop answering after N requests (reads them,
 // never replies), answer a share of requests with vectors one dimension short, or die after N
@@ -20,6 +21,8 @@ import { parseArgs } from 'node:util';
 export interface MisbehaviourOptions {
   /** Wait per request, in ms, while holding a lane. */
   delayMs: number;
+  /** ms added to delayMs for every second the server has run: latency that degrades steadily. */
+  delayGrowthMsPerS: number;
   /** Requests served at once; the others queue. */
   lanes: number;
   /** JavaScript memory retained forever per request, in KB. */
@@ -42,6 +45,7 @@ export interface MisbehaviourOptions {
 
 export const CLEAN: MisbehaviourOptions = {
   delayMs: 0,
+  delayGrowthMsPerS: 0,
   lanes: 1,
   leakKb: 0,
   queue: 1000,
@@ -95,6 +99,7 @@ export function createMisbehavingHandler(options: Partial<MisbehaviourOptions> =
   const o: MisbehaviourOptions = { ...CLEAN, ...options };
   const c = counts ?? { received: 0, answered: 0, dropped: 0, held: 0, short: 0, rejected: 0 };
   let busy = 0;
+  const bornMs = Date.now();
   const waiting: (() => void)[] = [];
   const acquire = async () => {
     if (busy < o.lanes) {
@@ -145,7 +150,8 @@ export function createMisbehavingHandler(options: Partial<MisbehaviourOptions> =
     }
     await acquire();
     try {
-      if (o.delayMs > 0) await new Promise((r) => setTimeout(r, o.delayMs));
+      const delay = o.delayMs + (o.delayGrowthMsPerS * (Date.now() - bornMs)) / 1000;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (o.leakKb > 0) retained.push(new Array<number>((o.leakKb * 1024) / 8).fill(Math.random()));
     } finally {
       release();
@@ -199,6 +205,7 @@ export function parseMisbehaviourArgs(args: string[]): { options: MisbehaviourOp
     args,
     options: {
       'delay-ms': { type: 'string' },
+      'delay-growth': { type: 'string' },
       lanes: { type: 'string' },
       'leak-kb': { type: 'string' },
       queue: { type: 'string' },
@@ -222,6 +229,7 @@ export function parseMisbehaviourArgs(args: string[]): { options: MisbehaviourOp
   if (mode !== undefined && mode !== 'close' && mode !== 'reset') throw new Error(`misbehaving-server: --drop-mode ${mode}: expected close or reset`);
   const picked = {
     delayMs: num('delay-ms', 0),
+    delayGrowthMsPerS: num('delay-growth', 0),
     lanes: num('lanes', 1),
     leakKb: num('leak-kb', 0),
     queue: num('queue', 0),
