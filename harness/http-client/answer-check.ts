@@ -6,8 +6,19 @@
 // suites' vector hygiene uses. Non-2xx answers are not checked here: they are already errors.
 import { NORM_TOLERANCE, vectorFault, type VectorFault } from '../metrics/vector-hygiene.ts';
 
-export type InvalidReason = 'json' | 'shape' | 'count' | 'order' | VectorFault | 'inconsistent';
-export const INVALID_REASONS: readonly InvalidReason[] = ['json', 'shape', 'count', 'order', 'wrong-dimension', 'non-finite', 'all-zero', 'norm-off', 'inconsistent'];
+export type InvalidReason = 'content-type' | 'json' | 'shape' | 'count' | 'order' | VectorFault | 'inconsistent';
+export const INVALID_REASONS: readonly InvalidReason[] = ['content-type', 'json', 'shape', 'count', 'order', 'wrong-dimension', 'non-finite', 'all-zero', 'norm-off', 'inconsistent'];
+
+/**
+ * The header embedgate's fault proxy (harness/faults/proxy) puts on an answer it rewrote on
+ * purpose (malformed JSON, wrong content type, wrong vector count or dimension, perturbed
+ * vectors). Such an answer is checked like any other, but what the checks find is the fault's
+ * detection evidence, not a wrong answer the target served, so it is counted apart.
+ */
+export const REWRITTEN_HEADER = 'x-embedgate-fault-proxy';
+
+/** A content type an OpenAI client parses as JSON (application/json, application/*+json). */
+const JSON_CONTENT_TYPE = /^\s*application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 export interface AnswerCheckOptions {
   /** Share (0..1] of 2xx answers checked, evenly spaced. Default 1: all of them. */
@@ -59,9 +70,19 @@ function decode(embedding: unknown): Float32Array | Float64Array | undefined {
   return undefined;
 }
 
+/** How one answer arrived: its content type, and whether the fault proxy rewrote it. */
+export interface AnswerMeta {
+  /** The content-type header; undefined when unknown (not judged then). */
+  contentType?: string | undefined;
+  /** Rewritten by the fault proxy: counted in `rewritten`, and its vectors never become a text's reference. */
+  rewritten?: boolean;
+}
+
 export class AnswerChecker {
   checked = 0;
   readonly invalid: InvalidCounts = { total: 0, byReason: {} };
+  /** Answers the fault proxy rewrote, checked apart: `caught` of them the checks found wrong. */
+  readonly rewritten: { checked: number; caught: number; byReason: Partial<Record<InvalidReason, number>> } = { checked: 0, caught: 0, byReason: {} };
   /** Time spent checking, in ms (synchronous work on this thread). */
   ms = 0;
   private seen = 0;
@@ -86,10 +107,18 @@ export class AnswerChecker {
    * Checks one 2xx answer body against the inputs of its request (undefined when they are not
    * known: count, order and repeats are then not checked). Returns the reason it is invalid.
    */
-  check(body: string, inputs: readonly string[] | undefined): InvalidReason | undefined {
+  check(body: string, inputs: readonly string[] | undefined, meta: AnswerMeta = {}): InvalidReason | undefined {
     const started = performance.now();
-    const reason = this.reason(body, inputs);
+    const reason = meta.contentType !== undefined && !JSON_CONTENT_TYPE.test(meta.contentType) ? 'content-type' : this.reason(body, inputs, !meta.rewritten);
     this.ms += performance.now() - started;
+    if (meta.rewritten) {
+      this.rewritten.checked++;
+      if (reason) {
+        this.rewritten.caught++;
+        this.rewritten.byReason[reason] = (this.rewritten.byReason[reason] ?? 0) + 1;
+      }
+      return reason;
+    }
     this.checked++;
     if (reason) {
       this.invalid.total++;
@@ -98,7 +127,7 @@ export class AnswerChecker {
     return reason;
   }
 
-  private reason(body: string, inputs: readonly string[] | undefined): InvalidReason | undefined {
+  private reason(body: string, inputs: readonly string[] | undefined, remember: boolean): InvalidReason | undefined {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -136,7 +165,7 @@ export class AnswerChecker {
       const v = vectors[i]!;
       const before = this.first.get(text);
       if (!before) {
-        if (maxTexts <= 0) continue;
+        if (maxTexts <= 0 || !remember) continue;
         if (this.first.size >= maxTexts) this.first.delete(this.first.keys().next().value!);
         this.first.set(text, { vector: v, norm: norms[i]! });
         continue;

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { LatencyHistogram } from '../metrics/latency.ts';
-import { AnswerChecker, inputsOfBody, type AnswerCheckOptions, type InvalidCounts } from './answer-check.ts';
+import { AnswerChecker, inputsOfBody, REWRITTEN_HEADER, type AnswerCheckOptions, type InvalidCounts } from './answer-check.ts';
 import { RequestLedger, type Answer } from './request-ledger.ts';
 
 export { classifyError } from './error-kind.ts';
@@ -107,6 +107,8 @@ export interface PhaseResult {
   /** 2xx answers checked (see answer-check.ts), and those found invalid, by reason. */
   checked: number;
   invalid: InvalidCounts;
+  /** 2xx answers the fault proxy rewrote on purpose (not in `checked`), and those the checks caught. */
+  rewritten?: AnswerChecker['rewritten'];
   /** Time spent checking answers, ms, on this thread (part of `generator.cpuCores`). */
   checkMs: number;
   generator: GeneratorLoad;
@@ -116,6 +118,12 @@ export interface PhaseResult {
 /** Failed requests of every kind: non-2xx answers, socket errors, lost and unanswered requests. */
 export function errorTotal(e: ErrorCounts): number {
   return e.status + e.timeout + e.reset + e.connection + (e.lost ?? 0) + (e.unanswered ?? 0);
+}
+
+/** A header's value, whatever the case of its name; undefined when absent. */
+function header(headers: Record<string, string | string[]>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return Array.isArray(v) ? v.join(', ') : v;
+  return undefined;
 }
 
 /** Splits `total` into `parts` integers that differ by at most one and add up to it. */
@@ -157,7 +165,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
       if (!a.late) okInPhase++;
       latency.recordMs(a.latencyMs);
       corrected?.recordCorrectedMs(a.latencyMs, intervalMs);
-      if (checker?.wants()) checker.check(a.body, a.bodyIndex === undefined ? undefined : inputsOf(a.bodyIndex));
+      if (checker?.wants()) checker.check(a.body, a.bodyIndex === undefined ? undefined : inputsOf(a.bodyIndex), { contentType: header(a.headers, 'content-type'), rewritten: header(a.headers, REWRITTEN_HEADER) !== undefined });
       return;
     }
     status++;
@@ -271,6 +279,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     rejectedWithoutRetryAfter,
     checked: checker?.checked ?? 0,
     invalid: checker?.invalid ?? { total: 0, byReason: {} },
+    rewritten: checker?.rewritten ?? { checked: 0, caught: 0, byReason: {} },
     checkMs: checker?.ms ?? 0,
     generator: { cpuCores, eventLoopUtilization: elu.utilization, saturated: cpuCores >= (spec.saturationCores ?? 0.9) },
     nextIndex: next,

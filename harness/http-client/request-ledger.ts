@@ -45,6 +45,8 @@ export interface LedgerCounts {
 /** The parts of autocannon's Client that are wrapped; they are not in its public types. */
 interface AutocannonClient {
   conn: Socket;
+  parser?: { type?: string; initialize?(type: string): void };
+  pipelinedRequests?: { clear?(): void };
   destroyed: boolean;
   _connect(): void;
   _doRequest(...args: unknown[]): void;
@@ -98,6 +100,11 @@ export class RequestLedger {
 
     const connect = client._connect;
     client._connect = function (this: AutocannonClient) {
+      // autocannon reconnects after the server ends a connection with the same parser: an answer
+      // cut off mid-body (a proxy's limit_data, a crash) would swallow the next connection's answer
+      // into its body, a wrong answer the target never sent. The cut request is counted lost below.
+      if (this.parser?.type) this.parser.initialize?.(this.parser.type);
+      this.pipelinedRequests?.clear?.();
       connect.call(this);
       const socket = this.conn;
       socket.on('error', (err) => ledger.settle(socket, classifyError(err)));

@@ -8,16 +8,20 @@ export interface Tally {
   checked: number;
   invalid: number;
   invalidByReason: Record<string, number>;
+  /** Answers the fault proxy rewrote on purpose, checked apart from the target's, and those the checks caught. */
+  rewritten: { checked: number; caught: number };
   errors: ErrorCounts;
 }
 
-export const emptyTally = (): Tally => ({ sent: 0, answered: 0, checked: 0, invalid: 0, invalidByReason: {}, errors: { status: 0, timeout: 0, reset: 0, connection: 0, lost: 0, unanswered: 0 } });
+export const emptyTally = (): Tally => ({ sent: 0, answered: 0, checked: 0, invalid: 0, invalidByReason: {}, rewritten: { checked: 0, caught: 0 }, errors: { status: 0, timeout: 0, reset: 0, connection: 0, lost: 0, unanswered: 0 } });
 
 export function addToTally(t: Tally, r: PhaseResult): void {
   t.sent += r.sent;
   t.answered += r.answered;
   t.checked += r.checked;
   t.invalid += r.invalid.total;
+  t.rewritten.checked += r.rewritten?.checked ?? 0;
+  t.rewritten.caught += r.rewritten?.caught ?? 0;
   for (const [reason, n] of Object.entries(r.invalid.byReason)) t.invalidByReason[reason] = (t.invalidByReason[reason] ?? 0) + (n ?? 0);
   for (const k of Object.keys(t.errors) as (keyof ErrorCounts)[]) t.errors[k] += r.errors[k];
 }

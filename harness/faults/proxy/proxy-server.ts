@@ -5,6 +5,7 @@
 // bounded (8 MiB and 32 MiB), so HTTP-aware toxics can rewrite them and nothing grows unbounded.
 import { Agent, STATUS_CODES, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { REWRITTEN_HEADER } from '../../http-client/answer-check.ts';
 import { Prng } from '../../random.ts';
 import { errorAnswer, rewriteAnswer, type Answer } from './answer-rewrite.ts';
 import { ANSWER_TOXICS, resolveToxics, type ResolvedToxic, type Toxic } from './toxics.ts';
@@ -251,6 +252,9 @@ export async function startFaultProxy(opts: { upstream: string; seed?: number })
         const rewritten = rewriteAnswer(answer, rewrites, rewritePrng);
         answer = rewritten.answer;
         for (const name of rewritten.affected) hit(rewrites.find((t) => t.name === name)!);
+        // Marked, so embedgate's load counts what its checks find here as the fault's detection
+        // evidence rather than a wrong answer of the target; the checks still judge the body blind.
+        if (rewritten.affected.length > 0) answer = { ...answer, headers: { ...answer.headers, [REWRITTEN_HEADER]: rewritten.affected.join(', ') } };
       }
     }
     for (const t of down) {

@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startMisbehavingServer, toyVector, type RunningMisbehavingServer } from '../../http-client/testing/misbehaving-server.ts';
+import { runPhase } from '../../http-client/phase.ts';
 import { cosine } from '../../metrics/vector-math.ts';
 import { startFaultProxy, ToxicError, type FaultProxy } from './index.ts';
 
@@ -222,5 +223,32 @@ describe('fault proxy', () => {
     expect(r.status).toBeUndefined();
     expect(r.ms).toBeLessThan(30_000);
     expect((await call(p.url, embed('x'))).error).toBe('ECONNREFUSED');
+  });
+
+  describe('under a load phase', () => {
+    const bodies = Array.from({ length: 64 }, (_, i) => JSON.stringify(embed(`text ${i % 16}`)));
+    const phase = () => runPhase({ name: 'p', url: proxy.url, bodies, startIndex: 0, connections: 2, durationMs: 600, timeoutMs: 2000, graceMs: 1000, check: { dimensions: 8 } });
+
+    it('answers the proxy rewrites are marked, checked apart and all caught; the target’s own answers stay valid', async () => {
+      for (const toxics of [[{ type: 'malformed_json' as const, toxicity: 0.5 }], [{ type: 'wrong_content_type' as const, toxicity: 0.5 }], [{ type: 'wrong_vector_count' as const, toxicity: 0.5, attributes: { delta: 1 } }]]) {
+        proxy.set(toxics);
+        const r = await phase();
+        expect(r.rewritten!.checked, toxics[0]!.type).toBeGreaterThan(0);
+        expect(r.rewritten!.caught).toBe(r.rewritten!.checked);
+        expect(r.invalid.total).toBe(0);
+        expect(r.checked + r.rewritten!.checked).toBe(r.ok);
+        expect(r.checked).toBeGreaterThan(0);
+      }
+    });
+
+    it('limit_data cuts answers off: the cut request is lost, and the next answer on a new connection is whole (never a wrong answer)', async () => {
+      const one = (await call(proxy.url, embed('text 0'))).body!.length + 200;
+      proxy.set([{ type: 'limit_data', attributes: { bytes: Math.round(one * 1.5) } }]);
+      const r = await phase();
+      expect(r.errors.lost).toBeGreaterThan(0);
+      expect(r.ok).toBeGreaterThan(0);
+      expect(r.invalid.total).toBe(0);
+      expect(r.sent).toBe(r.answered + r.errors.timeout + r.errors.reset + r.errors.connection + r.errors.lost + r.errors.unanswered);
+    });
   });
 });
