@@ -55,7 +55,7 @@ export function buildSuiteSchema(kinds: KindRegistry = SUITE_KINDS): Schema {
       },
       vectorChecks: {
         type: 'boolean',
-        description: 'add "vectors.invalid == 0" and, for kinds that check answers under load, "responses.invalid == 0" (and their baseline. and reference. forms with a compare target or a reference) when no check names them (default true)',
+        description: 'add "vectors.invalid == 0" and, for kinds that check answers under load, "responses.invalid == 0", for tests suites "command.exit_code == 0" (and their baseline. and reference. forms with a compare target or a reference) when no check names them (default true)',
       },
       ...blocks,
     },

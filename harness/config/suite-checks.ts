@@ -77,7 +77,9 @@ export function compileChecks(source: YamlSource, context: CheckContext): { chec
 }
 
 /** Metrics that count wrong vectors or answers: each gets a default `== 0` check where the kind has it. */
-const DEFAULT_ZERO_METRICS = ['vectors.invalid', 'responses.invalid'] as const;
+// command.exit_code: a tests suite whose command failed before writing any report must fail, not
+// sit inconclusive because its report checks have nothing to read.
+const DEFAULT_ZERO_METRICS = ['vectors.invalid', 'responses.invalid', 'command.exit_code'] as const;
 
 /**
  * NaN, all-zero and wrong-length vectors are what teams report right after a model switch, and a
