@@ -31,7 +31,8 @@ function embedgate(args: string[], whileRunning?: (child: ReturnType<typeof spaw
 }
 
 function runDirUnder(root: string): string | undefined {
-  const dirs = existsSync(root) ? readdirSync(root) : [];
+  // Run directories only: the reports root also holds the run history (history.jsonl).
+  const dirs = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
   return dirs.length === 1 ? join(root, dirs[0]!) : undefined;
 }
 

@@ -1,6 +1,8 @@
-// Hand-built RunReports for the reporter tests: one per verdict plus an errored suite. Strings
+// Hand-built RunReports for the reporter tests: one per verdict plus an errored suite, and the
+// windows of a soak suite for the charts. Strings
 // carry the characters that break naive reporters (<, &, quotes, pipes) on purpose.
-import { REPORT_SCHEMA_VERSION, type ModelInfo, type RunReport, type SuiteResult } from '../result.ts';
+import type { WindowEvent } from '../events.ts';
+import { REPORT_SCHEMA_VERSION, type Metrics, type ModelInfo, type RunReport, type SuiteResult } from '../result.ts';
 
 export const CANDIDATE: ModelInfo = {
   name: 'candidate',
@@ -145,4 +147,70 @@ export function erroredReport(): RunReport {
     durationMs: 250,
   });
   return makeReport({ verdict: 'inconclusive', exitCode: 3, reason: 'suite accuracy could not run', suites: [makeSuite(), errored] });
+}
+
+/**
+ * `count` one-second windows of a soak-like suite (every charted metric, both sides), with a
+ * latency spike in window `spikeAt`, a fault label and an exempt span in the middle, and a failed
+ * window check every 1000th window. Deterministic, so tests can assert on what is drawn.
+ */
+export function* soakWindows(suite: string, count: number, opts: { spikeAt?: number; spikeMs?: number; baseline?: boolean } = {}): Generator<WindowEvent> {
+  const spikeAt = opts.spikeAt ?? Math.floor(count / 3);
+  const mid = Math.floor(count / 2);
+  for (let i = 0; i < count; i++) {
+    const wobble = ((i * 7919) % 13) / 13; // 0..1, no Math.random: the same windows every run
+    const p95 = i === spikeAt ? (opts.spikeMs ?? 5000) : 20 + 4 * wobble;
+    const label = i < mid ? 'steady' : i < mid + 30 ? 'during:worker-sigkill' : 'after:worker-sigkill';
+    const metrics: Metrics = {
+      'requests.sent': { value: 100, unit: 'count' },
+      'latency.p50': { value: p95 / 2, unit: 'ms' },
+      'latency.p95': { value: p95, unit: 'ms' },
+      'latency.p99': { value: p95 * 1.5, unit: 'ms' },
+      'throughput.rps': { value: 95 + 5 * wobble, unit: 'per_second' },
+      'errors.total': { value: i % 500 === 0 ? 3 : 0, unit: 'count' },
+      'errors.rate': { value: i % 500 === 0 ? 0.03 : 0, unit: 'ratio' },
+      'memory.rss': { value: 300e6 + wobble * 1e6, unit: 'bytes' },
+      'memory.anon': { value: 200e6 + wobble * 1e6, unit: 'bytes' },
+      'memory.file': { value: 90e6, unit: 'bytes' },
+      'memory.heap': { value: 40e6 + wobble * 5e5, unit: 'bytes' },
+      'harness.rss': { value: 80e6 + wobble * 2e5, unit: 'bytes' },
+      'worker.restarts': { value: i >= mid ? 1 : 0, unit: 'count' },
+    };
+    const time = new Date(Date.parse('2025-01-02T03:04:05.000Z') + i * 1000).toISOString();
+    yield {
+      type: 'window', time, suite, index: i + 1, startMs: i * 1000, endMs: (i + 1) * 1000, label, metrics,
+      ...(label === 'during:worker-sigkill' ? { exempt: 'fault worker-sigkill' } : {}),
+      checks: [{ source: 'latency.p95 <= 1s', status: i % 1000 === 999 || i === spikeAt ? 'fail' : 'pass', detail: `latency.p95 ${p95} ms <= 1s` }],
+    };
+    if (opts.baseline) {
+      yield { type: 'window', time, suite, index: i + 1, side: 'baseline', startMs: i * 1000, endMs: (i + 1) * 1000, metrics: { 'latency.p95': { value: 15 + 2 * wobble, unit: 'ms' }, 'throughput.rps': { value: 99, unit: 'per_second' } } };
+    }
+  }
+}
+
+/** A finished soak suite whose windows `soakWindows` makes. */
+export function soakSuite(name = 'soak', windows = 1440): SuiteResult {
+  return makeSuite({
+    name,
+    kind: 'soak',
+    file: 'suites/soak.yaml',
+    outcome: 'fail',
+    reason: '1 check failed: latency.p95 <= 1s',
+    metrics: {
+      'latency.p95': { value: 24, unit: 'ms' },
+      'latency.p95.cv': { value: 0.04, unit: 'ratio' },
+      availability: { value: 0.9995, unit: 'ratio' },
+    },
+    baselineMetrics: { 'latency.p95': { value: 16, unit: 'ms' } },
+    checks: [
+      { source: 'latency.p95.cv < 10%', status: 'pass', operator: '<', left: 0.04, right: 0.1, detail: 'latency.p95.cv 4% < 10%' },
+      {
+        source: 'latency.p95 <= 1s', status: 'fail', operator: '<=', detail: `${Math.floor(windows / 1000) + 1} of ${windows} windows failed`,
+        windows: { closed: windows, counted: windows, judged: windows, failed: Math.floor(windows / 1000) + 1, minWindows: 1, firstFailure: { index: Math.floor(windows / 3) + 1, startMs: Math.floor(windows / 3) * 1000, endMs: Math.floor(windows / 3) * 1000 + 1000, detail: 'latency.p95 5 s <= 1s is false' } },
+      },
+      { source: 'availability > 99.9%', status: 'pass', operator: '>', left: 0.9995, right: 0.999, detail: 'availability 99.95% > 99.9%' },
+    ],
+    details: undefined,
+    durationMs: windows * 1000,
+  });
 }
