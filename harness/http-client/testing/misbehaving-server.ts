@@ -1,8 +1,8 @@
 // A small OpenAI-compatible embeddings server that misbehaves on purpose, for tests of the load
 // and memory suites: each request waits `delayMs` in one of `lanes` lanes (a slow model with few
 // contexts; `delayGrowthMsPerS`, --delay-growth, adds to it for every second the server has run),
-// and may retain `leakKb` of JavaScript objects forever (a leak in the heap and in
-// anonymous RSS). A bounded queue answers 503 + Retry-After. It can also drop a share of
+// and may retain `leakKb` of JavaScript objects forever, up to `leakCapMb` in all (a leak in the
+// heap and in anonymous RSS, bounded). A bounded queue answers 503 + Retry-After. It can also drop a share of
 // connections after reading the request (no answer), stop answering after N requests (reads them,
 // never replies), answer a share of requests with vectors one dimension short, or die after N
 // requests (run as a script, the process exits with code 1: a server that dies under load). With no
@@ -27,6 +27,8 @@ export interface MisbehaviourOptions {
   lanes: number;
   /** JavaScript memory retained forever per request, in KB. */
   leakKb: number;
+  /** Most memory the leak retains in all, in MB: a test's leak stays bounded. */
+  leakCapMb: number;
   /** Queued requests beyond which the server answers 503 + Retry-After. */
   queue: number;
   /** Vector length of a correct answer. */
@@ -48,6 +50,7 @@ export const CLEAN: MisbehaviourOptions = {
   delayGrowthMsPerS: 0,
   lanes: 1,
   leakKb: 0,
+  leakCapMb: Infinity,
   queue: 1000,
   dimensions: 8,
   dropShare: 0,
@@ -152,7 +155,7 @@ export function createMisbehavingHandler(options: Partial<MisbehaviourOptions> =
     try {
       const delay = o.delayMs + (o.delayGrowthMsPerS * (Date.now() - bornMs)) / 1000;
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      if (o.leakKb > 0) retained.push(new Array<number>((o.leakKb * 1024) / 8).fill(Math.random()));
+      if (o.leakKb > 0 && retained.length * o.leakKb < o.leakCapMb * 1024) retained.push(new Array<number>((o.leakKb * 1024) / 8).fill(Math.random()));
     } finally {
       release();
     }
@@ -208,6 +211,7 @@ export function parseMisbehaviourArgs(args: string[]): { options: MisbehaviourOp
       'delay-growth': { type: 'string' },
       lanes: { type: 'string' },
       'leak-kb': { type: 'string' },
+      'leak-cap-mb': { type: 'string' },
       queue: { type: 'string' },
       dimensions: { type: 'string' },
       'drop-share': { type: 'string' },
@@ -232,6 +236,7 @@ export function parseMisbehaviourArgs(args: string[]): { options: MisbehaviourOp
     delayGrowthMsPerS: num('delay-growth', 0),
     lanes: num('lanes', 1),
     leakKb: num('leak-kb', 0),
+    leakCapMb: num('leak-cap-mb', 1),
     queue: num('queue', 0),
     dimensions: num('dimensions', 2),
     dropShare: num('drop-share', 0, 1),
