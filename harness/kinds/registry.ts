@@ -3,6 +3,7 @@
 // Importing this file loads schemas and catalogs only; runners are imported when a suite runs.
 import { accuracy } from './accuracy/kind.ts';
 import { bench } from './bench/kind.ts';
+import { canary } from './canary/kind.ts';
 import { fault } from './fault/kind.ts';
 import { inputs } from './inputs/kind.ts';
 import { plannedKind, type SuiteKind } from './kind.ts';
@@ -24,6 +25,7 @@ export const KINDS = {
   soak,
   swarm,
   tests,
+  canary,
 } as const;
 
 export type KindName = keyof typeof KINDS;
