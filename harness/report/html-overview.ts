@@ -100,12 +100,14 @@ function findingsList(report: RunReport): string {
 
 function headlineCells(hl: Headline | undefined): string {
   if (!hl) return '<td class="muted" colspan="4">no check reads a metric of this suite</td>';
-  const value = hl.value ? formatMetric(hl.value) : 'not measured';
+  // A check over windows judged each window's value, not the suite's total: say how the windows went.
+  const w = hl.check.windows;
+  const value = w ? (w.failed > 0 ? `${w.failed} of ${w.judged} windows failed` : `${w.judged} of ${w.closed} windows passed`) : hl.value ? formatMetric(hl.value) : 'not measured';
   const base = hl.baseline ? formatMetric(hl.baseline) : '—';
-  const delta = hl.value && hl.baseline ? change(hl.value, hl.baseline) : '';
+  const delta = !w && hl.value && hl.baseline ? change(hl.value, hl.baseline) : '';
   return (
-    `<td><code>${h(hl.metric)}</code> <strong class="num">${h(value)}</strong></td><td class="num">${h(base)}</td><td class="num">${h(delta)}</td>` +
-    `<td class="status-${h(hl.check.status)}" title="${h(hl.check.detail)}">${h(CHECK_SYMBOL[hl.check.status])} <code>${h(hl.check.source)}</code></td>`
+    `<td><code>${h(hl.metric)}</code>${w ? ' <span class="muted">per window</span>' : ''} <strong class="num">${h(value)}</strong></td><td class="num">${h(base)}</td><td class="num">${h(delta)}</td>` +
+    `<td class="decided status-${h(hl.check.status)}" title="${h(hl.check.detail)}">${h(CHECK_SYMBOL[hl.check.status])} <code>${h(hl.check.source)}</code></td>`
   );
 }
 

@@ -2,6 +2,7 @@
 // windows of a soak suite for the charts. Strings
 // carry the characters that break naive reporters (<, &, quotes, pipes) on purpose.
 import type { WindowEvent } from '../events.ts';
+import { LatencyHistogram } from '../metrics/latency.ts';
 import { REPORT_SCHEMA_VERSION, type Metrics, type ModelInfo, type RunReport, type SuiteResult } from '../result.ts';
 
 export const CANDIDATE: ModelInfo = {
@@ -212,5 +213,21 @@ export function soakSuite(name = 'soak', windows = 1440): SuiteResult {
     ],
     details: undefined,
     durationMs: windows * 1000,
+  });
+}
+
+/** A bench suite whose details carry real HDR histograms of one task for both models. */
+export function benchWithHistograms(): SuiteResult {
+  const encode = (base: number, n: number) => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < n; i++) h.recordMs(base * (1 + ((i * 7919) % 97) / 97) + (i % 200 === 0 ? base * 10 : 0));
+    return h.encode();
+  };
+  return makeSuite({
+    name: 'bench-embed',
+    details: {
+      target: { tasks: [{ task: 'embed one', samples: 2000, histogram: encode(12, 2000) }] },
+      baseline: { tasks: [{ task: 'embed one', samples: 2000, histogram: encode(8, 2000) }] },
+    },
   });
 }

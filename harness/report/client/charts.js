@@ -132,6 +132,8 @@
     var b = u.bbox;
     ctx.save();
     ctx.font = Math.round(11 * ratio) + 'px system-ui, sans-serif';
+    // uPlot leaves its axis text settings on the context; labels start at their line.
+    ctx.textAlign = 'left';
     ctx.textBaseline = 'top';
     var lastEnd = -Infinity;
     spec.markers.forEach(function (m) {
@@ -214,9 +216,13 @@
     return {
       width: width,
       height: 260,
-      scales: { x: { time: false, distr: 3 }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } } },
+      scales: {
+        x: { time: false, distr: 3, log: 10, range: function () { return [1, Math.max(10, spec.x[spec.x.length - 1] || 10)]; } },
+        y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } },
+      },
       axes: [
-        { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, values: function (u, vals) { return vals.map(pct); } },
+        // Ticks at p0 and every nine: p90, p99, p99.9, …
+        { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, splits: function (u) { var out = [1]; for (var d = 10; d <= u.scales.x.max; d *= 10) out.push(d); return out; }, values: function (u, vals) { return vals.map(pct); } },
         { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, size: 72, values: function (u, vals) { return vals.map(function (v) { return fmt('ms', v); }); } },
       ],
       series: [{ label: 'percentile', value: function (u, v) { return v == null ? '' : pct(v); } }].concat(
