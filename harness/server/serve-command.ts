@@ -90,6 +90,8 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
       supervisor: {
         ...(values['max-crashes'] !== undefined ? { maxCrashes: count(values['max-crashes'], 'max-crashes')! } : {}),
         ...(values.cooldown !== undefined ? { cooldownMs: count(values.cooldown, 'cooldown', 0)! * 1000 } : {}),
+        // Test-only: a server that gives up on a model file refused at a restart, to show the fault suite fails it.
+        ...(process.env['EMBEDGATE_TEST_REFUSED_FILE_IS_FINAL'] === '1' ? { refusedFileIsFinal: true } : {}),
       },
       ...(values['fault-injection'] ? { faultInjection: true } : {}),
       // Test-only: a server that does not check its cache, to show the fault suite catches what it serves.

@@ -1,6 +1,7 @@
 // A dying worker: in-flight requests get 503 fast, the worker restarts with backoff, /health and
 // /metrics say so, and a model that crashes on every load opens the circuit breaker.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ServedModelCopy } from '../faults/data/corrupt-model.ts';
 import { ensureBadModels, ensureFixtureModels } from '../gguf/fixtures/ensure.ts';
 import type { ResolvedModel } from '../plan.ts';
 import { startServer, type EmbedServer } from './server.ts';
@@ -93,4 +94,30 @@ describe('worker death', () => {
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: 'model_load_failed' } });
   });
+
+  it('a model file damaged before a restart: the preflight refuses it naming the file, the circuit opens, and once the file is back the service recovers', async () => {
+    const copy = new ServedModelCopy(baseline.path);
+    try {
+      server = await startServer({ model: model('copy', copy.path), target: { contexts: 1, threads: 1 }, cacheBytes: 0, supervisor: { backoffBaseMs: 50, cooldownMs: 500 } });
+      await server.ready;
+      await copy.damage('truncate');
+      process.kill(server.supervisor.current!.pid!, 'SIGKILL');
+      await until(() => server!.supervisor.state === 'circuit-open');
+      const h = await fetch(`${server.url}/health`);
+      expect(h.status).toBe(503);
+      const body = (await h.json()) as { status: string; worker: { lastCrash: string } };
+      expect(body.status).toBe('circuit-open');
+      expect(body.worker.lastCrash).toContain(copy.path);
+      expect(await metric('embedgate_circuit_open')).toBe(1);
+      expect((await post({ input: 'a' })).status).toBe(503);
+      await copy.restore();
+      await until(() => server!.supervisor.state === 'ready');
+      expect(await metric('embedgate_circuit_open')).toBe(0);
+      expect((await post({ input: 'after the file is back' })).status).toBe(200);
+    } finally {
+      await server?.stop();
+      server = undefined;
+      copy.remove();
+    }
+  }, 120_000);
 });

@@ -18,6 +18,8 @@ export interface SupervisorOptions {
   windowMs?: number;
   /** How long the breaker stays open before one trial start. Default 30 s. */
   cooldownMs?: number;
+  /** Test only: a file refused at a restart stops the supervisor for good, as at the first start (a server that never recovers). */
+  refusedFileIsFinal?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -28,6 +30,8 @@ export class WorkerSupervisor {
   private target: GgufTarget | undefined;
   private stateValue: WorkerState = 'starting';
   private crashTimes: number[] = [];
+  /** A worker was ready once: a refused file is then a changed file, not a bad configuration. */
+  private readyOnce = false;
   private consecutiveFailures = 0;
   private timer: NodeJS.Timeout | undefined;
   /** When the next start attempt is due (ms since epoch), for Retry-After. */
@@ -41,7 +45,7 @@ export class WorkerSupervisor {
   private readonly o: Required<Omit<SupervisorOptions, 'onLog'>> & Pick<SupervisorOptions, 'onLog'>;
 
   constructor(options: SupervisorOptions) {
-    this.o = { backoffBaseMs: 250, backoffMaxMs: 10_000, maxCrashes: 3, windowMs: 60_000, cooldownMs: 30_000, ...options };
+    this.o = { backoffBaseMs: 250, backoffMaxMs: 10_000, maxCrashes: 3, windowMs: 60_000, cooldownMs: 30_000, refusedFileIsFinal: false, ...options };
   }
 
   get state(): WorkerState {
@@ -94,6 +98,10 @@ export class WorkerSupervisor {
     } catch (err) {
       if ((this.stateValue as WorkerState) === 'stopped') return;
       if (err instanceof ModelLoadError && PERMANENT_STAGES.has(err.stage)) {
+        // At a restart the file changed under a running service (a bad deploy, a damaged disk):
+        // refuse it, keep answering 503 with the reason, and try again after the cooldown, when
+        // the file may be restored. Only a first start that fails gives up for good.
+        if (this.readyOnce && !this.o.refusedFileIsFinal) return this.crashed(err.message, true);
         this.stateValue = 'failed';
         this.failure = err;
         this.o.onLog?.(`worker: ${err.message}`);
@@ -109,6 +117,7 @@ export class WorkerSupervisor {
     }
     this.target = target;
     this.stateValue = 'ready';
+    this.readyOnce = true;
     this.consecutiveFailures = 0;
     this.o.onLog?.(`worker: ready (pid ${target.pid})`);
     for (const w of this.readyWaiters.splice(0)) w.resolve(target);
@@ -121,18 +130,18 @@ export class WorkerSupervisor {
     });
   }
 
-  private crashed(reason: string): void {
+  private crashed(reason: string, openNow = false): void {
     const now = Date.now();
     this.crashes++;
     this.lastCrash = reason;
     this.consecutiveFailures++;
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < this.o.windowMs), now];
     let delay: number;
-    if (this.crashTimes.length >= this.o.maxCrashes) {
+    if (openNow || this.crashTimes.length >= this.o.maxCrashes) {
       this.stateValue = 'circuit-open';
       delay = this.o.cooldownMs;
       this.crashTimes = []; // the half-open trial starts a fresh window
-      this.o.onLog?.(`worker: ${this.o.maxCrashes} crashes within ${this.o.windowMs} ms, circuit open for ${delay} ms; last: ${reason}`);
+      this.o.onLog?.(`worker: ${openNow ? 'the model was refused at restart' : `${this.o.maxCrashes} crashes within ${this.o.windowMs} ms`}, circuit open for ${delay} ms; last: ${reason}`);
     } else {
       this.stateValue = 'restarting';
       delay = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** (this.consecutiveFailures - 1));

@@ -41,6 +41,8 @@ export interface HttpServeParams {
   gcEveryMs?: number;
   /** More `embedgate serve` options for a server the target starts (fault suites: --fault-injection, --max-crashes N). */
   serveArgs?: readonly string[];
+  /** Serve this .gguf file instead of the target's own (a fault suite serves a copy it may damage); same model, same settings. */
+  modelPath?: string;
   onLog?: (line: string) => void;
 }
 

@@ -141,7 +141,7 @@ export class GgufTarget implements EmbeddingTarget, Required<Target> {
   /** A dedicated `embedgate serve` child on loopback with the same pool of contexts. */
   async serveHttp(params: HttpServeParams): Promise<HttpEndpoint> {
     const serve = await ServeProcess.start({
-      model: this.modelInfo.path,
+      model: params.modelPath ?? this.modelInfo.path,
       contexts: this.facts.contexts,
       threads: this.facts.threads,
       ...(params.queue !== undefined ? { queue: params.queue } : {}),
@@ -154,7 +154,7 @@ export class GgufTarget implements EmbeddingTarget, Required<Target> {
     });
     return {
       url: serve.url,
-      modelId: basename(this.modelInfo.path),
+      modelId: basename(params.modelPath ?? this.modelInfo.path),
       processes: { pids: [serve.pid], heapProbeDir: serve.heapProbeDir },
       server: serve,
       close: () => serve.stop(),
