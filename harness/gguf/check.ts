@@ -181,6 +181,14 @@ export async function checkGgufFile(path: string): Promise<GgufSummary> {
     });
   }
   const dimensions = numberKey(path, metadata, `${architecture}.embedding_length`, true) as number;
+  // llama.cpp refuses such a file with a bare "Failed to load model" (its shape error goes to a log).
+  const embd = tensors.find((t) => t.name === 'token_embd.weight');
+  if (embd && embd.dims[0] !== dimensions) {
+    throw new GgufFileError(path, {
+      reason: `metadata key ${architecture}.embedding_length is ${dimensions} but tensor "token_embd.weight" is ${embd.dims[0]} wide: the metadata contradicts the weights`,
+      hint: 'reconvert the model with a current llama.cpp convert_hf_to_gguf.py',
+    });
+  }
   const poolingId = numberKey(path, metadata, `${architecture}.pooling_type`, false);
   const pooling = poolingId === undefined ? 'unspecified' : (POOLING_TYPES[poolingId] ?? `unknown(${poolingId})`);
   return {

@@ -78,35 +78,41 @@ function sendError(res: ServerResponse, err: unknown, _ctx: AppContext): void {
   sendJson(res, api.status, api.body(), api.headers);
 }
 
-/** Reads the body, refusing with 413 (and closing the connection) once it passes the limit. */
+/**
+ * Reads the body, refusing with 413 (and closing the connection) once it passes the limit. The
+ * refusal waits until the client has sent the rest (read and dropped, 5 s at most): a socket
+ * closed with unread bytes is reset by the kernel, and the reset discards the 413 before the
+ * client reads it, so the client would see EPIPE instead of the reason.
+ */
 function readBody(req: IncomingMessage, limit: number, res: ServerResponse): Promise<string> {
-  const tooLarge = (size: string) => {
-    res.setHeader('connection', 'close');
-    return new ApiError(413, `the request body is ${size}, the limit is ${limit} bytes; send fewer or shorter inputs per request`, 'invalid_request_error', 'request_too_large');
-  };
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    req.resume(); // discard the rest; the connection closes after the answer
-    return Promise.reject(tooLarge(`${declared} bytes`));
-  }
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    let over = Number.isFinite(declared) && declared > limit ? `${declared} bytes` : undefined;
+    let cut: NodeJS.Timeout | undefined;
+    const refuse = () => {
+      clearTimeout(cut);
+      res.setHeader('connection', 'close');
+      reject(new ApiError(413, `the request body is ${over}, the limit is ${limit} bytes; send fewer or shorter inputs per request`, 'invalid_request_error', 'request_too_large'));
+    };
+    const refuseSoon = () => {
+      cut = setTimeout(refuse, 5_000);
+      cut.unref();
+    };
+    if (over) refuseSoon();
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     req.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
       if (size > limit) {
-        over = true;
+        over = `over ${limit} bytes`;
         chunks.length = 0;
-        reject(tooLarge(`over ${limit} bytes`));
+        refuseSoon();
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks, size).toString('utf8'));
-    });
+    req.on('end', () => (over ? refuse() : resolve(Buffer.concat(chunks, size).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -149,6 +155,9 @@ async function embeddings(req: IncomingMessage, res: ServerResponse, ctx: AppCon
   } finally {
     res.off('close', onClose);
   }
+  // JSON has no NaN: it would leave as null, a vector no client can tell from a bug of its own.
+  const nonFinite = result.vectors.findIndex((v) => v.some((x) => !Number.isFinite(x)));
+  if (nonFinite >= 0) throw new ApiError(500, `the model returned NaN or Inf values for input[${nonFinite}]; its weights may be corrupt (GET /health names the model file)`, 'server_error', 'non_finite_embedding', `input[${nonFinite}]`);
   const promptTokens = result.tokens.reduce((a, b) => a + b, 0);
   const data = result.vectors.map((v, index) => ({ object: 'embedding', index, embedding: encode(shape(v, request), request) }));
   const headers: Record<string, string> = { 'x-embedgate-cache-hits': String(result.cacheHits) };

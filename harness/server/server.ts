@@ -7,10 +7,11 @@ import { basename } from 'node:path';
 import { LatencyHistogram } from '../metrics/latency.ts';
 import type { ResolvedModel } from '../plan.ts';
 import type { ModelInfo } from '../result.ts';
-import { openGgufTarget, type GgufTargetOptions } from '../targets/gguf/target.ts';
+import type { GgufTargetOptions } from '../targets/gguf/target.ts';
 import { EmbeddingCache } from './embedding-cache.ts';
 import { EmbedQueue, type EmbedBackend } from './embed-queue.ts';
 import { EmbedService } from './embed-service.ts';
+import { openCheckedTarget } from './open-checked.ts';
 import { createHandler } from './http-app.ts';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.ts';
 import { WorkerSupervisor, type SupervisorOptions } from './worker-supervisor.ts';
@@ -65,7 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
   let info: ModelInfo | undefined;
   const supervisor = new WorkerSupervisor({
     ...opts.supervisor,
-    open: () => openGgufTarget(opts.model, { ...opts.target, ref: `serve:${opts.model.name}`, ...(log ? { onLog: log } : {}) }),
+    open: () => openCheckedTarget(opts.model, { ...opts.target, ref: `serve:${opts.model.name}`, ...(log ? { onLog: log } : {}) }),
     ...(log ? { onLog: log } : {}),
   });
   const backend = (): EmbedBackend | undefined => {

@@ -100,7 +100,7 @@ describe('texts longer than the context', () => {
       const err = await target.embed(['short', long]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(EmbedError);
       expect(err).toMatchObject({ code: 'input-too-long', index: 1 });
-      expect((err as Error).message).toMatch(/text 1 is \d+ tokens, the context allows 63.*truncate/);
+      expect((err as Error).message).toMatch(/text 1 is \d+ tokens, the context allows 64.*truncate/);
     } finally {
       await target.close();
     }

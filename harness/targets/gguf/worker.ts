@@ -34,14 +34,19 @@ async function load(config: WorkerConfig) {
     gpu: false,
     build: 'never',
     logLevel: LlamaLogLevel.warn,
-    logger: (level, message) => process.stderr.write(`[llama.cpp ${level}] ${message.trimEnd()}\n`),
+    // The contexts hold one token more than the trained context (see contextSize below) and llama.cpp
+    // pads them further; no input is longer than the trained context, so its overflow warning is noise.
+    logger: (level, message) => /possible training context overflow/.test(message) || process.stderr.write(`[llama.cpp ${level}] ${message.trimEnd()}\n`),
     ...(config.threads !== undefined ? { maxThreads: config.threads * config.contexts } : {}),
   });
   const model = await llama.loadModel({ modelPath: config.modelPath, gpuLayers: 0 });
   const train = model.trainContextSize;
   // Each context holds a KV cache and a compute buffer sized to its context: a 7B decoder trained
   // on 32k tokens would need GBs per context. 8192 covers code-search inputs; ask for more explicitly.
-  const contextSize = Math.max(8, Math.min(train, config.contextSize ?? DEFAULT_MAX_CONTEXT));
+  const limit = Math.max(8, Math.min(train, config.contextSize ?? DEFAULT_MAX_CONTEXT));
+  // node-llama-cpp refuses an input of contextSize tokens or more: one token more, so an input of
+  // exactly the model's context length (BOS/EOS included) embeds, as the model allows.
+  const contextSize = limit + 1;
   const contexts: LlamaEmbeddingContext[] = [];
   for (let i = 0; i < config.contexts; i++) {
     contexts.push(
@@ -54,11 +59,12 @@ async function load(config: WorkerConfig) {
       }),
     );
   }
-  const facts = describe(model, config, contextSize, contexts, performance.now() - started);
+  const facts = describe(model, config, limit, contexts, performance.now() - started);
   return { llama, model, contexts, facts };
 }
 
-function describe(model: LlamaModel, config: WorkerConfig, contextSize: number, contexts: LlamaEmbeddingContext[], loadMs: number): WorkerFacts {
+/** `limit`: tokens one input may have (the contexts hold one more). */
+function describe(model: LlamaModel, config: WorkerConfig, limit: number, contexts: LlamaEmbeddingContext[], loadMs: number): WorkerFacts {
   const meta = model.fileInfo.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
   const arch = String(meta.general?.architecture ?? model.fileInfo.metadata.general.architecture);
   const archMeta = meta[arch] ?? {};
@@ -70,8 +76,8 @@ function describe(model: LlamaModel, config: WorkerConfig, contextSize: number, 
     dimensions: model.embeddingVectorSize,
     pooling: typeof pooling === 'number' ? (POOLING_NAMES[pooling] ?? `type ${pooling}`) : 'unspecified',
     trainContextSize: model.trainContextSize,
-    contextSize,
-    maxInputTokens: contextSize - 1,
+    contextSize: limit + 1,
+    maxInputTokens: limit,
     ...(typeof archMeta.block_count === 'number' ? { layers: archMeta.block_count } : {}),
     ...(typeof fileType === 'number' ? { quantization: quantName(fileType) } : {}),
     vocabularySize: model.fileInfo.metadata.tokenizer?.ggml?.tokens?.length ?? 0,
