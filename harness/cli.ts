@@ -25,6 +25,9 @@ Usage:
                                         sweep seeds of the simulated swarm (--seeds), or replay one seed's trace
   embedgate selfcheck [--only a,b]      plant regressions in servers of its own, run short suites
                                         against them and a clean one: which check caught what
+  embedgate canary export <suite.yaml> [--out <dir>]
+                                        a canary suite as an Argo Rollouts Rollout + AnalysisTemplate
+                                        and a Flagger Canary + MetricTemplates (Prometheus queries)
   embedgate serve --model <name|path> [--port N] [--host 127.0.0.1]
                                         serve the model over an OpenAI-compatible HTTP API
                                         ("embedgate serve --help" for its options)
@@ -84,6 +87,8 @@ async function dispatch(command: string, rest: string[], values: ParsedValues, a
     }
     case 'selfcheck':
       return await (await import('./commands/selfcheck.ts')).selfcheckCommand(values, argv);
+    case 'canary':
+      return await (await import('./commands/canary.ts')).canaryCommand(rest, values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

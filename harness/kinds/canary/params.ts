@@ -111,6 +111,15 @@ export const CANARY_PARAMS = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    export: Type.Object(
+      {
+        name: Type.String({ minLength: 1, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', ...withDefault('Kubernetes name of the Rollout, Canary and templates `embedgate canary export` writes', 'embedgate') }),
+        interval: Duration(withDefault('analysis interval in production: Argo’s metric interval and pause per step, Flagger’s interval', '1m')),
+        prometheus: Type.String(withDefault('address of the Prometheus that scrapes embedgate serve with monitoring/embedgate-rules.yaml', 'http://prometheus.monitoring:9090')),
+        port: Type.Integer({ minimum: 1, maximum: 65535, ...withDefault('port the service serves on (Flagger’s service.port)', 8080) }),
+      },
+      { additionalProperties: false, default: {}, description: 'settings of `embedgate canary export` (the run itself ignores them); trigger durations are exported at their nightly values, never scaled' },
+    ),
     expect: Type.Object(
       {
         promoted: Type.Optional(Type.Boolean({ description: 'true: the candidate must reach 100 % with every trigger quiet' })),
