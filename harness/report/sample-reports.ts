@@ -155,9 +155,17 @@ export function erroredReport(): RunReport {
  * latency spike in window `spikeAt`, a fault label and an exempt span in the middle, and a failed
  * window check every 1000th window. Deterministic, so tests can assert on what is drawn.
  */
-export function* soakWindows(suite: string, count: number, opts: { spikeAt?: number; spikeMs?: number; baseline?: boolean } = {}): Generator<WindowEvent> {
+export function* soakWindows(suite: string, count: number, opts: { spikeAt?: number; spikeMs?: number; baseline?: boolean; histograms?: boolean } = {}): Generator<WindowEvent> {
   const spikeAt = opts.spikeAt ?? Math.floor(count / 3);
   const mid = Math.floor(count / 2);
+  // With histograms: 13 real encoded HDR histograms of ~100 answers, one per wobble step.
+  const encoded = opts.histograms
+    ? Array.from({ length: 13 }, (_, k) => {
+        const h = new LatencyHistogram();
+        for (let i = 0; i < 100; i++) h.recordMs(10 + k + ((i * 31) % 17));
+        return h.encode();
+      })
+    : [];
   for (let i = 0; i < count; i++) {
     const wobble = ((i * 7919) % 13) / 13; // 0..1, no Math.random: the same windows every run
     const p95 = i === spikeAt ? (opts.spikeMs ?? 5000) : 20 + 4 * wobble;
@@ -180,6 +188,7 @@ export function* soakWindows(suite: string, count: number, opts: { spikeAt?: num
     const time = new Date(Date.parse('2025-01-02T03:04:05.000Z') + i * 1000).toISOString();
     yield {
       type: 'window', time, suite, index: i + 1, startMs: i * 1000, endMs: (i + 1) * 1000, label, metrics,
+      ...(opts.histograms ? { histogram: encoded[(i * 7919) % 13]! } : {}),
       ...(label === 'during:worker-sigkill' ? { exempt: 'fault worker-sigkill' } : {}),
       checks: [{ source: 'latency.p95 <= 1s', status: i % 1000 === 999 || i === spikeAt ? 'fail' : 'pass', detail: `latency.p95 ${p95} ms <= 1s` }],
     };
