@@ -2,6 +2,7 @@
 // back with the reason it could not (no process on this machine, permission, no fault-injection
 // route, no proxy): a fault not injected is never counted as survived.
 import { corruptCacheEntries } from '../../faults/data/corrupt-cache.ts';
+import type { ModelDamage } from '../../faults/data/corrupt-model.ts';
 import { startCpuHog } from '../../faults/process/cpu-hog.ts';
 import { startMemoryHog } from '../../faults/process/memory-hog.ts';
 import { childrenOf, pauseProcess, sendSignal } from '../../faults/process/signals.ts';
@@ -18,6 +19,8 @@ export interface FaultEnvironment {
   proxy?: { set(toxics: NonNullable<FaultSpec['toxics']>): void; clear(): void };
   /** Starts a killed server again, as its supervisor would; undefined when the harness did not start it. */
   restartServer?: () => Promise<void>;
+  /** The copy of the model file the server loads, which a corrupt-model fault damages; undefined when the harness serves none. */
+  modelCopy?: { damage(how: ModelDamage): Promise<string>; restore(): Promise<void> };
 }
 
 /**
@@ -51,6 +54,23 @@ export function workerPidOf(env: Pick<FaultEnvironment, 'serverPid'>, fromHealth
   const server = env.serverPid();
   const children = server === undefined ? [] : childrenOf(server);
   return children.length === 1 ? children[0] : undefined;
+}
+
+/** Reads /health until it says circuit-open (or the time is up): what the server said about the damaged file. */
+async function waitForRefusal(serverUrl: string, withinMs: number): Promise<string> {
+  const until = performance.now() + withinMs;
+  let last = 'no answer';
+  while (performance.now() < until) {
+    try {
+      const body = (await (await fetch(`${serverUrl}/health`, { signal: AbortSignal.timeout(1000) })).json()) as { status?: string; worker?: { lastCrash?: string | null } };
+      last = `/health ${body.status}${body.worker?.lastCrash ? `: ${body.worker.lastCrash}` : ''}`;
+      if (body.status === 'circuit-open' || body.status === 'failed') return last;
+    } catch (err) {
+      last = `/health: ${(err as Error).message}`;
+    }
+    await sleep(100);
+  }
+  return `the server did not refuse the file within the fault's duration (last ${last})`;
 }
 
 export async function injectFault(spec: FaultSpec, env: FaultEnvironment): Promise<Injection> {
@@ -111,6 +131,25 @@ export async function injectFault(spec: FaultSpec, env: FaultEnvironment): Promi
     case 'corrupt-cache': {
       const r = await corruptCacheEntries(env.serverUrl(), spec.count ?? 64);
       return r.ok ? done(`${r.corrupted} of ${r.entries} cache entries corrupted in place`) : refused(r.reason);
+    }
+    case 'corrupt-model': {
+      const copy = env.modelCopy;
+      if (!copy) return refused('the harness serves no copy of the model it could damage (only for a gguf target whose server the harness starts; a fixture or a user’s file is never touched)');
+      const pid = env.workerPid();
+      if (pid === undefined) return refused('the target names no worker process to restart (neither /health worker.pid nor a single child of its server)');
+      const damaged = await copy.damage(spec.damage ?? 'truncate');
+      // The worker restarts on the damaged file: its preflight must refuse it.
+      const r = sendSignal(pid, 'SIGKILL', 'the worker');
+      if (!r.ok) {
+        await copy.restore();
+        return refused(r.reason);
+      }
+      const refusal = waitForRefusal(env.serverUrl(), spec.duration);
+      return done(`${damaged}; SIGKILL to the worker, pid ${pid}`, async () => {
+        const said = await refusal;
+        await copy.restore();
+        return `${said}; the intact file put back`;
+      });
     }
     case 'network': {
       if (!env.proxy) return refused('no fault proxy in front of the target');

@@ -51,7 +51,7 @@ function faultActivity(f: FaultRecord, stopped: SummaryInput['stopped'], at: (ms
       ...(f.recoveredAtMs !== undefined ? { recoveredAfterMs: ms(f.recoveredAtMs - endMs) } : {}),
       ...(f.unrecovered ? { recovered: false, recoveryLimitMs: f.recoveryLimitMs } : {}),
       windows: { during: f.windowsDuring, deviated: f.deviatedDuring },
-      requests: { sent: f.tally.sent, answered: f.tally.answered, errors: errorTotal(f.tally.errors), lost: f.tally.errors.lost, unanswered: f.tally.errors.unanswered, invalid: f.tally.invalid },
+      requests: { sent: f.tally.sent, answered: f.tally.answered, errors: errorTotal(f.tally.errors), lost: f.tally.errors.lost, unanswered: f.tally.errors.unanswered, invalid: f.tally.invalid, ...(f.tally.rewritten.checked > 0 ? { rewritten: f.tally.rewritten.checked, rewrittenCaught: f.tally.rewritten.caught } : {}) },
       ...(f.alert
         ? {
             alert: {

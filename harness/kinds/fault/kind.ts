@@ -5,7 +5,7 @@ import { defineKind, type ParamsProblem } from '../kind.ts';
 import { FAULT_METRICS, FAULT_WINDOW_METRICS } from './metrics.ts';
 import { FAULT_PARAMS } from './params.ts';
 
-const LASTING = new Set(['pause', 'cpu', 'memory', 'network']);
+const LASTING = new Set(['pause', 'cpu', 'memory', 'network', 'corrupt-model']);
 
 /** What the schema cannot say: unique names, starts in order, a duration where the fault lasts, toxics Toxiproxy-valid. */
 function checkFaultParams(params: Record<string, unknown>): ParamsProblem[] {
@@ -40,7 +40,7 @@ function checkFaultParams(params: Record<string, unknown>): ParamsProblem[] {
 export const fault = defineKind({
   name: 'fault',
   description:
-    'injected faults under load (worker or server killed, paused, CPU or memory starved, cache corrupted, network and HTTP faults through a proxy): steady state before, during and after, time to detect and to recover, wrong answers served, alerts in a real Prometheus',
+    'injected faults under load (worker or server killed, paused, CPU or memory starved, cache corrupted, model file damaged at restart, network and HTTP faults through a proxy): steady state before, during and after, time to detect and to recover, wrong answers served, alerts in a real Prometheus',
   params: FAULT_PARAMS,
   metrics: FAULT_METRICS,
   windowMetrics: FAULT_WINDOW_METRICS,

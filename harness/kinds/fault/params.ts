@@ -7,7 +7,7 @@ import { Duration } from '../../config/duration.ts';
 import { StringEnum, withDefault } from '../params.ts';
 import { serverParams } from '../server-side/server-params.ts';
 
-export const FAULT_TYPES = ['kill-worker', 'kill-server', 'pause', 'cpu', 'memory', 'corrupt-cache', 'network'] as const;
+export const FAULT_TYPES = ['kill-worker', 'kill-server', 'pause', 'cpu', 'memory', 'corrupt-cache', 'corrupt-model', 'network'] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 /** Toxiproxy's toxic names and the HTTP-aware ones of the fault proxy (harness/faults/proxy/toxics.ts). */
@@ -29,16 +29,17 @@ const FAULT = Type.Object(
     name: Type.String({ minLength: 1, description: 'names the fault in the journal and the report' }),
     type: StringEnum(FAULT_TYPES, {
       description:
-        'kill-worker: SIGKILL the embedding worker; kill-server: SIGKILL the server (the harness restarts a server it started, as a supervisor would); pause: SIGSTOP, then SIGCONT after duration; cpu: busy processes compete for the cores; memory: a process holds memory toward a bound; corrupt-cache: cache entries corrupted in place (embedgate serve --fault-injection); network: toxics in the fault proxy',
+        'kill-worker: SIGKILL the embedding worker; kill-server: SIGKILL the server (the harness restarts a server it started, as a supervisor would); pause: SIGSTOP, then SIGCONT after duration; cpu: busy processes compete for the cores; memory: a process holds memory toward a bound; corrupt-cache: cache entries corrupted in place (embedgate serve --fault-injection); corrupt-model: the copy of the model file the harness serves replaced by a damaged one and the worker SIGKILLed, so its restart must refuse the file (circuit open), then the file put back after duration; network: toxics in the fault proxy',
     }),
     start: Duration({ description: 'when the fault starts, from the start of the load; a fault whose predecessor has not recovered yet waits for it' }),
-    duration: Duration(withDefault('how long it lasts (pause, cpu, memory, network); 0 for a kill or a corruption', '0s')),
+    duration: Duration(withDefault('how long it lasts (pause, cpu, memory, network; corrupt-model: how long the file stays damaged); 0 for a kill or a cache corruption', '0s')),
     recoveryLimit: Type.Optional(Duration({ description: 'how long after its end the steady state may take to hold again (default: the block’s recoveryLimit)' })),
     restart: Type.Optional(Type.Boolean({ description: 'kill-server: start the server again, as its supervisor would (default true for a server the harness started)' })),
     processes: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'cpu: busy processes (default: the cores)' })),
     share: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.25, description: 'memory: share of MemAvailable to hold (default 0.2, at most 0.25)' })),
     capMb: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096, description: 'memory: most MiB to hold (default 1024)' })),
     count: Type.Optional(Type.Integer({ minimum: 1, description: 'corrupt-cache: entries to corrupt (default 64)' })),
+    damage: Type.Optional(StringEnum(['truncate', 'header'] as const, { description: 'corrupt-model: truncate cuts the tensor data halfway (an interrupted download), header replaces the GGUF magic (default truncate)' })),
     toxics: Type.Optional(Type.Array(TOXIC, { minItems: 1, description: 'network: the toxics, set at the start and cleared at the end' })),
     alert: Type.Optional(Type.String({ description: 'the Prometheus alert this fault must fire (and resolve after), by alertname' })),
   },

@@ -104,6 +104,7 @@ export async function runFault(ctx: RunnerContext): Promise<RunnerOutput> {
       workerPid: () => workerPidOf(env, w.workerPid),
       ...(s.proxy ? { proxy: { set: (t) => s.proxy!.set(t), clear: () => s.proxy!.clear() } } : {}),
       ...(s.startedByHarness ? { restartServer: () => s.restart() } : {}),
+      ...(s.modelCopy ? { modelCopy: s.modelCopy } : {}),
     };
     const alertWaits = alerting ? records.filter((f) => f.spec.alert).map((f) => alerting!.follow(f, signal)) : [];
     await runSchedule({

@@ -31,6 +31,7 @@ const SIGNS: Record<FaultType, RegExp> = {
   cpu: /\/health/,
   memory: /\/health|worker_crashes/,
   'corrupt-cache': /cache_corrupt/,
+  'corrupt-model': /\/health|circuit|worker_crashes|worker_restarts/,
   network: /\/health/,
 };
 

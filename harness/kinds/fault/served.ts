@@ -1,6 +1,8 @@
 // The target as a fault suite drives it: the server (a gguf target's own `embedgate serve`, or an
 // http target where it is), the fault proxy in front of it when the suite has network faults, and
 // what a restart of a killed server changes (its URL and pid; the proxy follows it).
+import { existsSync } from 'node:fs';
+import { ServedModelCopy } from '../../faults/data/corrupt-model.ts';
 import type { FaultProxy } from '../../faults/proxy/index.ts';
 import { need, type HttpEndpoint, type HttpServeParams, type Target } from '../../targets/target.ts';
 import type { FaultParams } from './params.ts';
@@ -14,6 +16,8 @@ export interface Served {
   /** The harness started this server, so it can start it again after a kill. */
   startedByHarness: boolean;
   proxy?: FaultProxy;
+  /** The copy of the model the harness serves, for corrupt-model faults. */
+  modelCopy?: ServedModelCopy;
   /** Starts the server again (after a kill) and points the proxy at it; `onMoved` hears the new URL. */
   restart(): Promise<void>;
   onMoved(listener: (serverUrl: string) => void): void;
@@ -31,8 +35,22 @@ export function serveArgsFor(p: FaultParams): string[] {
 
 export async function openServed(target: Target, p: FaultParams, who: string, opts: { seed: number; onLog?: (line: string) => void }): Promise<Served> {
   const http = need(target, who, 'serveHttp');
-  const params: HttpServeParams = { ...p.server, serveArgs: serveArgsFor(p), ...(opts.onLog ? { onLog: opts.onLog } : {}) };
-  let endpoint: HttpEndpoint = await http.serveHttp(params);
+  // A model file a fault will damage: a copy of the target's own, never the file itself.
+  const own = p.faults.some((f) => f.type === 'corrupt-model') ? target.info?.().path : undefined;
+  let modelCopy = own && existsSync(own) ? new ServedModelCopy(own) : undefined;
+  const params: HttpServeParams = { ...p.server, serveArgs: serveArgsFor(p), ...(modelCopy ? { modelPath: modelCopy.path } : {}), ...(opts.onLog ? { onLog: opts.onLog } : {}) };
+  let endpoint: HttpEndpoint;
+  try {
+    endpoint = await http.serveHttp(params);
+  } catch (err) {
+    modelCopy?.remove();
+    throw err;
+  }
+  // A server the harness did not start does not load the copy.
+  if (modelCopy && !endpoint.server) {
+    modelCopy.remove();
+    modelCopy = undefined;
+  }
   let proxy: FaultProxy | undefined;
   const listeners: ((url: string) => void)[] = [];
   const needsProxy = p.faults.some((f) => f.type === 'network');
@@ -42,6 +60,7 @@ export async function openServed(target: Target, p: FaultParams, who: string, op
     if (needsProxy) proxy = await startProxy(endpoint.url);
   } catch (err) {
     await endpoint.close();
+    modelCopy?.remove();
     throw err;
   }
   const served: Served = {
@@ -51,6 +70,7 @@ export async function openServed(target: Target, p: FaultParams, who: string, op
     modelId: endpoint.modelId,
     startedByHarness: endpoint.server !== undefined,
     ...(proxy ? { proxy } : {}),
+    ...(modelCopy ? { modelCopy } : {}),
     async restart() {
       await endpoint.close().catch(() => {});
       endpoint = await http.serveHttp(params);
@@ -64,6 +84,7 @@ export async function openServed(target: Target, p: FaultParams, who: string, op
     onMoved: (l) => listeners.push(l),
     async close() {
       await Promise.allSettled([proxy?.close(), endpoint.close()]);
+      modelCopy?.remove();
     },
   };
   return served;

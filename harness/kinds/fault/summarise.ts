@@ -90,6 +90,9 @@ export function summarise(input: SummaryInput): { metrics: Metrics; unmeasured: 
   out.set('responses.checked', total.checked);
   out.set('responses.invalid', total.invalid);
   for (const [reason, n] of Object.entries(total.invalidByReason)) out.set(`responses.invalid.${reason}` as keyof typeof FAULT_METRICS & string, n);
+  out.set('responses.rewritten', total.rewritten.checked);
+  out.set('responses.rewritten.caught', total.rewritten.caught);
+  out.set('responses.rewritten.missed', total.rewritten.checked - total.rewritten.caught);
   out.put('worker.restarts', input.workerRestarts);
 
   const expecting = records.filter((f) => f.spec.alert);

@@ -65,6 +65,9 @@ export function placeWindow(faults: readonly FaultRecord[], w: { startMs: number
   if (settledAlready) return { label: `after:${name}` };
   if (f.endMs === undefined || w.startMs < f.endMs) {
     f.windowsDuring++;
+    // The answer checks catching what the fault proxy rewrote is the fault seen by the load.
+    const caught = w.result.rewritten?.caught ?? 0;
+    if (caught > 0) f.detection ??= { atMs: w.endMs, what: `the answer checks: ${caught} answer(s) the fault proxy rewrote found wrong` };
     if (!holding.held) {
       f.deviatedDuring++;
       f.detection ??= { atMs: w.endMs, what: `the load: ${holding.why}` };

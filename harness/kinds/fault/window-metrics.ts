@@ -16,6 +16,7 @@ export function windowMetrics(r: PhaseResult): Metrics {
   out.set('errors.lost', r.errors.lost);
   out.set('errors.unanswered', r.errors.unanswered);
   out.set('responses.invalid', r.invalid.total);
+  out.set('responses.rewritten.caught', r.rewritten?.caught ?? 0);
   const lat = r.corrected ?? r.latency;
   out.putAll(lat.toMetrics(''));
   return out.metrics;
