@@ -6,6 +6,7 @@ import { formatMs } from '../format.ts';
 import type { PlannedCheck, WindowRule } from '../plan.ts';
 import type { CheckResult, Metrics, SourcePosition, WindowEvidence } from '../result.ts';
 import { evaluateCheck } from './evaluate.ts';
+import { WindowTally, type TallySummary } from './window-tally.ts';
 
 /** A check over windows as the reports and a rebuild need it: no parsed expression required. */
 export interface WindowCheckSpec {
@@ -56,7 +57,8 @@ export function windowSpan(window: { startMs: number; endMs: number }): string {
 
 export function createWindowJudge(checks: readonly PlannedCheck[], machine: Metrics): WindowJudge {
   const windowChecks = checks.filter(isWindowCheck);
-  const seen = new Map<PlannedCheck, JudgedWindow[]>(windowChecks.map((c) => [c, []]));
+  // Fixed-size per check, however many windows close.
+  const seen = new Map<PlannedCheck, WindowTally>(windowChecks.map((c) => [c, new WindowTally(c.expression.op, c.window.last)]));
   let abort: WindowAbort | undefined;
   return {
     observe(window) {
@@ -72,7 +74,7 @@ export function createWindowJudge(checks: readonly PlannedCheck[], machine: Metr
           ...(result.right !== undefined ? { right: result.right } : {}),
         };
         verdicts.push(verdict);
-        seen.get(check)!.push({ index: window.index, startMs: window.startMs, endMs: window.endMs, verdict });
+        seen.get(check)!.add({ index: window.index, startMs: window.startMs, endMs: window.endMs, verdict });
         const rule = check.window;
         if (verdict.status === 'fail' && rule.abortOnFail && window.endMs >= rule.abortGraceMs && !abort) {
           abort = caused = {
@@ -91,7 +93,8 @@ export function createWindowJudge(checks: readonly PlannedCheck[], machine: Metr
     conclude(check) {
       if (!isWindowCheck(check)) throw new Error(`'${check.source}' is not a check over windows`);
       const spec = { source: check.source, operator: check.expression.op, window: check.window, position: check.position };
-      const result = concludeWindowCheck(spec, seen.get(check) ?? [], abort?.check === check.source ? abort.window : undefined);
+      const tally = seen.get(check) ?? new WindowTally(spec.operator, spec.window.last);
+      const result = concludeTally(spec, tally.summary(), abort?.check === check.source ? abort.window : undefined);
       return check.implicit ? { ...result, implicit: true } : result;
     },
   };
@@ -103,16 +106,19 @@ export function createWindowJudge(checks: readonly PlannedCheck[], machine: Metr
  * all is too little evidence, never a pass), pass otherwise.
  */
 export function concludeWindowCheck(check: WindowCheckSpec, windows: readonly JudgedWindow[], abortedAt?: number): CheckResult {
+  const tally = new WindowTally(check.operator, check.window.last);
+  for (const w of windows) tally.add(w);
+  return concludeTally(check, tally.summary(), abortedAt);
+}
+
+function concludeTally(check: WindowCheckSpec, t: TallySummary, abortedAt?: number): CheckResult {
   const rule = check.window;
-  const counted = rule.last !== undefined ? windows.slice(-rule.last) : windows;
-  const judged = counted.filter((w) => w.verdict.status !== 'inconclusive');
-  const failed = counted.filter((w) => w.verdict.status === 'fail');
-  const first = failed[0];
+  const first = t.firstFailure;
   const evidence: WindowEvidence = {
-    closed: windows.length,
-    counted: counted.length,
-    judged: judged.length,
-    failed: failed.length,
+    closed: t.closed,
+    counted: t.counted,
+    judged: t.judged,
+    failed: t.failed,
     minWindows: rule.minWindows,
     ...(rule.last !== undefined ? { last: rule.last } : {}),
     ...(first ? { firstFailure: failureOf(first) } : {}),
@@ -124,7 +130,7 @@ export function concludeWindowCheck(check: WindowCheckSpec, windows: readonly Ju
     ...(check.position ? { position: check.position } : {}),
     windows: evidence,
   };
-  const which = rule.last !== undefined && windows.length > counted.length ? ` (the last ${counted.length} of ${windows.length})` : '';
+  const which = rule.last !== undefined && t.closed > t.counted ? ` (the last ${t.counted} of ${t.closed})` : '';
   if (first) {
     const stopped = abortedAt !== undefined ? `; the suite stopped at window ${abortedAt}` : '';
     return {
@@ -132,21 +138,21 @@ export function concludeWindowCheck(check: WindowCheckSpec, windows: readonly Ju
       status: 'fail',
       ...(first.verdict.left !== undefined ? { left: first.verdict.left } : {}),
       ...(first.verdict.right !== undefined ? { right: first.verdict.right } : {}),
-      detail: `window ${first.index} (${windowSpan(first)}) failed: ${first.verdict.detail}; ${failed.length} of ${counted.length} windows${which} failed${stopped}`,
+      detail: `window ${first.index} (${windowSpan(first)}) failed: ${first.verdict.detail}; ${t.failed} of ${t.counted} windows${which} failed${stopped}`,
     };
   }
-  if (judged.length < rule.minWindows) {
-    const unjudged = counted.find((w) => w.verdict.status === 'inconclusive');
+  if (t.judged < rule.minWindows) {
+    const unjudged = t.firstUnjudged;
     const why = unjudged ? `; window ${unjudged.index}: ${unjudged.verdict.detail}` : '';
     const detail =
-      windows.length === 0
+      t.closed === 0
         ? 'no window closed, so the check could not be judged'
-        : `${judged.length} of ${counted.length} windows${which} could be judged; the check needs at least ${rule.minWindows}${why}`;
+        : `${t.judged} of ${t.counted} windows${which} could be judged; the check needs at least ${rule.minWindows}${why}`;
     return { ...base, status: 'inconclusive', detail };
   }
-  const worst = tightest(judged, check.operator);
+  const worst = t.tightest;
   const margin = worst ? `; tightest: window ${worst.index}, ${worst.verdict.detail}` : '';
-  return { ...base, status: 'pass', detail: `all ${judged.length} windows${which} passed${margin}` };
+  return { ...base, status: 'pass', detail: `all ${t.judged} windows${which} passed${margin}` };
 }
 
 function failureOf(w: JudgedWindow): NonNullable<WindowEvidence['firstFailure']> {
@@ -158,18 +164,4 @@ function failureOf(w: JudgedWindow): NonNullable<WindowEvidence['firstFailure']>
     ...(w.verdict.left !== undefined ? { left: w.verdict.left } : {}),
     ...(w.verdict.right !== undefined ? { right: w.verdict.right } : {}),
   };
-}
-
-/** The passing window closest to failing, for an ordering comparison; undefined for == and !=. */
-function tightest(windows: readonly JudgedWindow[], operator: string): JudgedWindow | undefined {
-  const sign = operator.startsWith('<') ? 1 : operator.startsWith('>') ? -1 : 0;
-  if (sign === 0) return undefined;
-  let best: JudgedWindow | undefined;
-  let bestMargin = Infinity;
-  for (const w of windows) {
-    if (w.verdict.left === undefined || w.verdict.right === undefined) continue;
-    const margin = sign * (w.verdict.right - w.verdict.left);
-    if (margin < bestMargin) [best, bestMargin] = [w, margin];
-  }
-  return best;
 }
