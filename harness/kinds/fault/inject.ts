@@ -123,7 +123,7 @@ export async function injectFault(spec: FaultSpec, env: FaultEnvironment): Promi
     case 'memory': {
       const hog = await startMemoryHog({ ...(spec.share !== undefined ? { share: spec.share } : {}), ...(spec.capMb !== undefined ? { capMb: spec.capMb } : {}), durationMs: spec.duration });
       if ('unavailable' in hog) return refused(hog.unavailable);
-      return done(hog.description, async () => {
+      return done(`${hog.description}, pid ${hog.pids.join(', ')}`, async () => {
         await hog.stop();
         return 'memory released';
       });

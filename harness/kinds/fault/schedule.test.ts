@@ -1,0 +1,64 @@
+// The method's hogs never outlive their fault: a suite stopped in the middle of a CPU or memory
+// fault (abortOnFail, SIGINT) ends the fault at once, and its busy or memory-holding processes are
+// gone when the schedule returns. Real child processes; no target is needed for these faults.
+import { describe, expect, it } from 'vitest';
+import { TargetWatch } from '../server-side/target-watch.ts';
+import type { FaultEnvironment } from './inject.ts';
+import type { FaultSpec } from './params.ts';
+import { runSchedule } from './schedule.ts';
+import { faultRecord } from './timeline.ts';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function abortedDuring(spec: FaultSpec): Promise<{ pids: number[]; did: string }> {
+  const record = faultRecord(spec, 1000);
+  const controller = new AbortController();
+  const t0 = performance.now();
+  const clock = () => performance.now() - t0;
+  const env: FaultEnvironment = { serverUrl: () => 'http://127.0.0.1:9', serverPid: () => undefined, workerPid: () => undefined };
+  const pids: number[] = [];
+  const done = runSchedule({
+    records: [record],
+    env,
+    watch: new TargetWatch('http://127.0.0.1:9', 100, clock),
+    clock,
+    loadStartMs: 0,
+    windowMs: 1000,
+    lateMs: 0,
+    signal: controller.signal,
+    beforeDeviated: () => undefined,
+    log: (message) => {
+      // The fault's start names its processes; stop the run right then.
+      const found = /pids? ([\d, ]+)/.exec(message);
+      if (found) {
+        pids.push(...found[1]!.split(',').map((p) => Number(p.trim())).filter(Boolean));
+        controller.abort(new Error('interrupted by the test'));
+      }
+    },
+  });
+  await done;
+  return { pids, did: record.did ?? '' };
+}
+
+describe('runSchedule stopped mid-fault', () => {
+  it('kills the CPU hog', async () => {
+    const { pids, did } = await abortedDuring({ name: 'cpu', type: 'cpu', start: 0, duration: 60_000, processes: 2 } as FaultSpec);
+    expect(pids).toHaveLength(2);
+    expect(did).toMatch(/busy processes killed/);
+    for (const pid of pids) expect(alive(pid), `busy process ${pid}`).toBe(false);
+  }, 30_000);
+
+  it('kills the memory hog', async () => {
+    const { pids, did } = await abortedDuring({ name: 'mem', type: 'memory', start: 0, duration: 60_000, share: 0.01, capMb: 32 } as FaultSpec);
+    expect(pids).toHaveLength(1);
+    expect(did).toMatch(/memory released/);
+    expect(alive(pids[0]!)).toBe(false);
+  }, 30_000);
+});
