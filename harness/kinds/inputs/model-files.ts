@@ -35,7 +35,8 @@ export async function tryModelFile(c: BadModelCase, timeoutMs: number, signal: A
         if (done.code === 0) return { ...base, verdict: 'unclear', ms: ms(), why: `embedgate serve exited 0 without serving or saying why: ${tail(stderr)}` };
         const names = stderr.includes(c.path);
         const says = c.reason.test(stderr);
-        const message = tail(stderr, 1);
+        const lines = stderr.split('\n');
+        const message = (lines.findLast((l) => l.startsWith('embedgate serve:')) ?? lines.findLast((l) => l.includes(c.path)) ?? tail(stderr, 1)).slice(0, 600);
         if (names && says) return { ...base, verdict: 'ok', ms: ms(), message, why: `refused (exit ${done.code}), naming the file and the reason` };
         return { ...base, verdict: 'unclear', ms: ms(), message, why: `refused (exit ${done.code}) but the error ${names ? '' : 'does not name the file'}${!names && !says ? ' and ' : ''}${says ? '' : `does not say the reason (${c.reason})`}` };
       }
