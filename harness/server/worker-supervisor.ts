@@ -23,8 +23,12 @@ export interface SupervisorOptions {
   onLog?: (line: string) => void;
 }
 
-/** Load failures caused by the file or the options, not by a crash: retrying cannot help. */
-const PERMANENT_STAGES = new Set(['preflight', 'checksum', 'options']);
+/**
+ * Load failures caused by the file or the options, not by a crash: retrying cannot help. 'load' is
+ * llama.cpp refusing the file without crashing (or a model that loads but embeds NaN): the same
+ * file is refused again, so serve exits with the reason instead of opening the circuit forever.
+ */
+const PERMANENT_STAGES = new Set(['preflight', 'checksum', 'options', 'load']);
 
 export class WorkerSupervisor {
   private target: GgufTarget | undefined;
