@@ -10,6 +10,10 @@ function checkCanaryParams(params: Record<string, unknown>): ParamsProblem[] {
   const expect = (params['expect'] as Record<string, unknown> | undefined) ?? {};
   const says = ['promoted', 'rollback'].filter((k) => expect[k] !== undefined && expect[k] !== false);
   if (says.length !== 1) problems.push({ path: ['expect'], message: says.length ? 'expect: names both a promotion and a rollback' : 'expect: says nothing', expected: 'exactly one of `promoted: true` or `rollback: <trigger>` (error-rate, memory, latency, corruption, silence)' });
+  const keyOf: Record<string, string> = { 'error-rate': 'errorRate', memory: 'memory', latency: 'latency', corruption: 'corruption', silence: 'silence' };
+  const wanted = typeof expect['rollback'] === 'string' ? keyOf[expect['rollback']] : undefined;
+  const triggers = (params['triggers'] as Record<string, Record<string, unknown>> | undefined) ?? {};
+  if (wanted && triggers[wanted]?.['enabled'] === false) problems.push({ path: ['triggers', wanted, 'enabled'], message: `the suite expects a rollback by ${String(expect['rollback'])}, and this trigger is disabled`, expected: 'enabled: true, or another expect:' });
   const steps = (params['steps'] as number[] | undefined) ?? [10, 50, 100];
   steps.forEach((w, i) => {
     if (i > 0 && w <= steps[i - 1]!) problems.push({ path: ['steps', i], message: `step ${w} % does not rise above ${steps[i - 1]} %`, expected: 'rising weights, e.g. [10, 50, 100]' });

@@ -186,11 +186,18 @@ export async function runCanary(ctx: RunnerContext): Promise<RunnerOutput> {
   });
   log(`expectation ${expectation.met ? 'met' : 'NOT met'}: ${expectation.why}`, expectation.met ? 'info' : 'warn');
   const checksExpectation = plan.checks.some((c) => /(^|[^.\w])expectation\.met\b/.test(c.source));
+  // A pause is too little evidence, never a verdict on the candidate either way.
+  const paused = notes.at(-1)?.action === 'pause' ? notes.at(-1)!.why : undefined;
+  const inconclusive = paused
+    ? `the canary paused: ${paused}`
+    : checksExpectation
+      ? undefined
+      : 'the suite has no check on expectation.met (write `expectation.met == 1`): without it a trigger that should have fired and did not would pass';
   return {
     metrics,
     baselineMetrics: sideMetrics(total.baseline, undefined),
     ...(Object.keys(unmeasured).length ? { unmeasured: { self: unmeasured } } : {}),
-    ...(checksExpectation ? {} : { inconclusive: 'the suite has no check on expectation.met (write `expectation.met == 1`): without it a trigger that should have fired and did not would pass' }),
+    ...(inconclusive ? { inconclusive } : {}),
     details: {
       outcome: procedure.outcome ?? (signal.aborted ? 'interrupted' : 'none'),
       expectation: { expected: p.expect.promoted ? 'promoted' : `rollback by ${p.expect.rollback}`, ...expectation },
