@@ -50,14 +50,30 @@ const roundAll = (a: (number | null)[]): (number | null)[] => a.map(round);
 interface Group {
   key: string;
   title: string;
-  metrics: { name: string; color: string; scale?: 'y2' }[];
+  metrics: { name: string; color: string; scale?: 'y2'; dash?: boolean }[];
 }
 
 /** The charts of a suite's windows, in page order. Colours: the same metric has the same colour everywhere. */
 const GROUPS: Group[] = [
   { key: 'latency', title: 'Latency per window', metrics: [{ name: 'latency.p50', color: '#54aeff' }, { name: 'latency.p95', color: '#0969da' }, { name: 'latency.p99', color: '#8250df' }] },
   { key: 'throughput', title: 'Throughput per window', metrics: [{ name: 'throughput.rps', color: '#1a7f37' }] },
-  { key: 'errors', title: 'Errors per window', metrics: [{ name: 'errors.rate', color: '#cf222e' }, { name: 'errors.total', color: '#bc4c00', scale: 'y2' }] },
+  {
+    key: 'router',
+    title: 'Candidate against stable at the router',
+    metrics: [
+      { name: 'candidate.latency.p50', color: '#54aeff' },
+      { name: 'candidate.latency.p95', color: '#0969da' },
+      { name: 'stable.latency.p50', color: '#8c959f', dash: true },
+      { name: 'stable.latency.p95', color: '#57606a', dash: true },
+    ],
+  },
+  { key: 'weight', title: 'Canary weight', metrics: [{ name: 'canary.weight', color: '#8250df' }] },
+  {
+    key: 'errors',
+    title: 'Errors per window',
+    metrics: [{ name: 'errors.rate', color: '#cf222e' }, { name: 'candidate.errors.rate', color: '#bf3989' }, { name: 'errors.total', color: '#bc4c00', scale: 'y2' }],
+  },
+  { key: 'cache', title: 'Cache hit rate per window', metrics: [{ name: 'cache.hit_rate', color: '#1a7f37' }] },
   {
     key: 'memory',
     title: 'Memory per window (target and harness)',
@@ -67,6 +83,7 @@ const GROUPS: Group[] = [
       { name: 'memory.file', color: '#9a6700' },
       { name: 'memory.heap', color: '#8250df' },
       { name: 'harness.rss', color: '#57606a' },
+      { name: 'candidate.memory.rss', color: '#bc4c00' },
     ],
   },
   { key: 'restarts', title: 'Worker restarts', metrics: [{ name: 'worker.restarts', color: '#bf3989' }] },
@@ -95,7 +112,7 @@ export function timeChartSpecs(snap: SeriesSnapshot, idPrefix: string): TimeChar
         series.push({
           label: side === 'target' ? m.name : `baseline ${m.name}`,
           color: side === 'target' ? m.color : '#8c959f',
-          dash: side === 'baseline',
+          dash: side === 'baseline' || m.dash === true,
           scale: m.scale ?? 'y',
           mean: roundAll(s.mean),
           ...(s.min && s.max ? { min: roundAll(s.min), max: roundAll(s.max) } : {}),

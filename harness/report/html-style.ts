@@ -26,6 +26,7 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
 .memory-chart .axis{font:11px ui-monospace,monospace;fill:var(--fg)}
 .memory-chart .axis-line{stroke:#8c959f}.memory-chart .point{fill:#0969da}
 .memory-chart .fit{stroke:#1a7f37;stroke-width:2}.memory-chart .fit-leak{stroke:#cf222e;stroke-width:2}
+.memory-chart .fit-ci{stroke:#8c959f;stroke-width:1;stroke-dasharray:4 3}.memory-chart .fit-tail{stroke:#9a6700;stroke-width:4;stroke-opacity:.7}
 .overview{margin-top:8px}.overview h2{margin:16px 0 6px}
 .findings{margin:4px 0 8px;padding-left:20px}.findings li{margin:2px 0}.findings .why{color:var(--muted)}
 .all-clear{color:var(--pass);font-weight:600}

@@ -142,6 +142,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium${HAVE_CHROMIUM
       ['Latency per window', 4], // p50, p95, p99 and the baseline's p95
       ['Throughput per window', 2],
       ['Errors per window', 2],
+      ['Cache hit rate per window', 1],
       ['Memory per window (target and harness)', 5],
       ['Worker restarts', 1],
     ]);
@@ -164,7 +165,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium${HAVE_CHROMIUM
     const { page, context, errors, file } = await open(soakReport(86_400), soakWindows('soak', 86_400, { baseline: true }));
     expect(statSync(file).size).toBeLessThan(5_000_000);
     const charts = await chartStates(page);
-    expect(charts.filter((c) => c.type === 'time')).toHaveLength(5);
+    expect(charts.filter((c) => c.type === 'time')).toHaveLength(6);
     for (const c of charts) {
       expect(c.rendered, c.title).toBe('true');
       expect(c.series, c.title).toBeGreaterThan(0);

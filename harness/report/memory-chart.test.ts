@@ -12,4 +12,17 @@ describe('memoryCharts', () => {
     expect(chart!.caption).toBe('no sustained growth (40 points, raw samples; squares: the medians of 8 windows)');
     expect(memoryCharts({ leakSeries: [{ ...row, windows: undefined }] })[0]!.svg).not.toContain('window-median');
   });
+
+  it("draws the verdict's own model: Sen's interval as two dashed lines and the last third's slope", () => {
+    const windows = Array.from({ length: 9 }, (_, i) => ({ x: 500 + i * 1000, y: 30e6 + (i >= 6 ? (i - 5) * 1e6 : 0), n: 5 }));
+    const x = windows.map((w) => w.x);
+    const row = { mode: 'http', series: 'anon', basis: 'after forced GC', suspected: true, reason: 'still growing', slope: 300, intercept: 29.5e6, ciLow: 0, ciHigh: 800, tailSlope: 1000, x, y: windows.map((w) => w.y), windows };
+    const [chart] = memoryCharts({ leakSeries: [row] });
+    expect(chart!.svg.match(/class="fit-ci"/g)).toHaveLength(2);
+    const tail = /<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)" class="fit-tail"/.exec(chart!.svg);
+    expect(tail).not.toBeNull();
+    expect(Number(tail![4])).toBeLessThan(Number(tail![2])); // it rises (SVG y grows downwards)
+    expect(Number(tail![1])).toBeGreaterThan(200); // over the last third only
+    expect(chart!.caption).toContain("dashed: Sen's interval of the slope; thick: the slope of the last third");
+  });
 });

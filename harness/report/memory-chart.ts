@@ -1,7 +1,10 @@
-// Inline SVG of what a leak verdict rests on: the memory points a slope was fitted to (bytes
-// against requests served) and the fitted line, one chart per mode and series. Drawn from the
-// memory suite's `details.leakSeries`; nothing is computed here but positions on the page.
+// Inline SVG of what a leak verdict rests on, drawn with the verdict's own model: the memory points
+// (bytes against requests served), the window medians the verdict judged, the Theil–Sen line
+// through them, Sen's interval of its slope as two dashed lines pivoting on the medians' centre,
+// and the slope of the last third of the windows (a leak must still grow at the end). One chart
+// per mode and series, from the memory suite's `details.leakSeries`; nothing is judged here.
 import { formatBytes } from '../format.ts';
+import { median } from '../metrics/statistics.ts';
 import { escapeHtml } from './html-escape.ts';
 
 /** The memory suite's row for one fitted series (kinds/memory/runner.ts, leakSeries). */
@@ -17,6 +20,11 @@ export interface LeakSeriesRow {
   y: number[];
   /** The window medians the verdict was judged on, drawn as squares. */
   windows?: { x: number; y: number }[];
+  /** Sen's interval of the slope. */
+  ciLow?: number;
+  ciHigh?: number;
+  /** The Theil–Sen slope over the last third of the windows. */
+  tailSlope?: number;
 }
 
 export interface MemoryChart {
@@ -39,7 +47,9 @@ export function memoryCharts(details?: Record<string, unknown>): MemoryChart[] {
   if (!Array.isArray(rows)) return [];
   return rows.filter(isLeakSeriesRow).map((row) => ({
     title: `${row.mode} ${row.series}`,
-    caption: `${row.reason} (${row.x.length} points, ${row.basis}${row.windows?.length ? `; squares: the medians of ${row.windows.length} windows` : ''})`,
+    caption:
+      `${row.reason} (${row.x.length} points, ${row.basis}${row.windows?.length ? `; squares: the medians of ${row.windows.length} windows` : ''}` +
+      `${row.ciLow !== undefined ? "; dashed: Sen's interval of the slope" : ''}${row.tailSlope !== undefined ? '; thick: the slope of the last third' : ''})`,
     svg: renderChart(row),
   }));
 }
@@ -71,6 +81,31 @@ function renderChart(row: LeakSeriesRow): string {
     .map((w) => `<rect x="${(px(w.x) - 4).toFixed(1)}" y="${(py(w.y) - 4).toFixed(1)}" width="8" height="8" fill="none" stroke="currentColor" stroke-width="1.5" class="window-median"><title>${escapeHtml(`window median at ${Math.round(w.x)} requests: ${formatBytes(w.y)}`)}</title></rect>`)
     .join('');
   const fit = `<line x1="${px(xMin).toFixed(1)}" y1="${py(line(xMin)).toFixed(1)}" x2="${px(xMax).toFixed(1)}" y2="${py(line(xMax)).toFixed(1)}" class="${row.suspected ? 'fit-leak' : 'fit'}"/>`;
+  /** A line through (cx, cy) with `slope`, drawn where it stays inside the plot. */
+  const through = (cx: number, cy: number, slope: number, from: number, to: number, cls: string, title: string): string => {
+    let a = from;
+    let b = to;
+    if (slope !== 0) {
+      const atY = (y: number) => cx + (y - cy) / slope;
+      const [lo, hi] = [atY(yMin), atY(yMax)].sort((p, q) => p - q) as [number, number];
+      a = Math.max(a, lo);
+      b = Math.min(b, hi);
+    }
+    if (!(b > a)) return '';
+    const y = (x: number) => cy + slope * (x - cx);
+    return `<line x1="${px(a).toFixed(1)}" y1="${py(y(a)).toFixed(1)}" x2="${px(b).toFixed(1)}" y2="${py(y(b)).toFixed(1)}" class="${cls}"><title>${escapeHtml(title)}</title></line>`;
+  };
+  const wins = (row.windows ?? []).filter((w) => Number.isFinite(w.x) && Number.isFinite(w.y));
+  const cx = wins.length > 0 ? median(wins.map((w) => w.x)) : (xMin + xMax) / 2;
+  const band = [row.ciLow, row.ciHigh]
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+    .map((v) => through(cx, line(cx), v, xMin, xMax, 'fit-ci', `Sen's interval of the slope: ${formatBytes(v)} per request`))
+    .join('');
+  const tailWins = wins.slice(-Math.max(3, Math.ceil(wins.length / 3)));
+  const tail =
+    typeof row.tailSlope === 'number' && Number.isFinite(row.tailSlope) && tailWins.length >= 3
+      ? through(median(tailWins.map((w) => w.x)), median(tailWins.map((w) => w.y)), row.tailSlope, tailWins[0]!.x, tailWins.at(-1)!.x, 'fit-tail', `slope over the last ${tailWins.length} windows: ${formatBytes(row.tailSlope)} per request`)
+      : '';
   const axes =
     `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" class="axis-line"/>` +
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" class="axis-line"/>` +
@@ -80,6 +115,6 @@ function renderChart(row: LeakSeriesRow): string {
     `<text x="${width - right}" y="${height - 8}" class="axis" text-anchor="end">${xMax} requests</text>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="memory-chart" role="img" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
-    `aria-label="${escapeHtml(`${row.mode} ${row.series} memory against requests, with the fitted slope`)}">${axes}${points}${medians}${fit}</svg>`
+    `aria-label="${escapeHtml(`${row.mode} ${row.series} memory against requests, with the fitted slope`)}">${axes}${points}${medians}${band}${fit}${tail}</svg>`
   );
 }

@@ -184,6 +184,7 @@ export function* soakWindows(suite: string, count: number, opts: { spikeAt?: num
       'memory.heap': { value: 40e6 + wobble * 5e5, unit: 'bytes' },
       'harness.rss': { value: 80e6 + wobble * 2e5, unit: 'bytes' },
       'worker.restarts': { value: i >= mid ? 1 : 0, unit: 'count' },
+      'cache.hit_rate': { value: 0.85 + 0.1 * wobble, unit: 'ratio' },
     };
     const time = new Date(Date.parse('2025-01-02T03:04:05.000Z') + i * 1000).toISOString();
     yield {

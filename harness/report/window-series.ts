@@ -15,6 +15,10 @@ export const CHARTED_WINDOW_METRICS = [
   'errors.total', 'errors.rate',
   'memory.rss', 'memory.anon', 'memory.file', 'memory.heap', 'harness.rss',
   'worker.restarts',
+  'cache.hit_rate',
+  // A canary's intervals: the candidate's weight and each side's figures at the router.
+  'canary.weight', 'candidate.latency.p50', 'candidate.latency.p95', 'stable.latency.p50', 'stable.latency.p95',
+  'candidate.errors.rate', 'candidate.memory.rss',
 ] as const;
 const CHARTED = new Set<string>(CHARTED_WINDOW_METRICS);
 
