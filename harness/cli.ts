@@ -16,6 +16,12 @@ Usage:
   embedgate gate <1-4> [options]        run suites/gate-<N>.yaml
   embedgate run <file.yaml>... [options] run suite or gate files
   embedgate check <file.yaml>...        validate suite or gate files, run nothing
+  embedgate compare <run A> <run B> [--noise 10%] [--out <dir>]
+                                        what changed from run A to run B, per suite and metric: better,
+                                        worse or no change, told from noise (a run is a report dir;
+                                        a,b,c gives several runs per side)
+  embedgate status [--out <reports dir>] which gates passed for which models, from the gate ledger;
+                                        exits 1 if the ledger was edited
   embedgate report <run dir> [--reporter <list>]
                                         write the run's report files again from its events.jsonl,
                                         also for a run that was killed (default: json,junit,markdown,html)
@@ -37,6 +43,8 @@ Options:
   --reporter <list>           comma-separated: console,json,junit,markdown,html (default: all)
   --out <dir>                 reports root (default: reports/, or EMBEDGATE_REPORTS_DIR)
   --seed <n>                  seed for everything random (default 1)
+  --out-of-order              run a gate although earlier gates have not passed for these models
+                              (recorded; without it the verdict is marked "out of order")
   -h, --help                  this text
 
 Exit codes: 0 pass, 1 fail, 2 configuration or usage error, 3 inconclusive or harness error.
@@ -85,6 +93,10 @@ async function dispatch(command: string, rest: string[], values: ParsedValues, a
         ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
       });
     }
+    case 'compare':
+      return await (await import('./commands/compare.ts')).compareCommand(rest, values);
+    case 'status':
+      return (await import('./commands/status.ts')).statusCommand(rest, values);
     case 'selfcheck':
       return await (await import('./commands/selfcheck.ts')).selfcheckCommand(values, argv);
     case 'canary':
@@ -115,6 +127,9 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: 'string' },
         scenario: { type: 'string' },
         only: { type: 'string' },
+        'out-of-order': { type: 'boolean' },
+        noise: { type: 'string' },
+        last: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },

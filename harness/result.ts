@@ -132,6 +132,8 @@ export interface Provenance {
     nodeVersion: string;
   };
   seed: number;
+  /** os.loadavg() (1, 5, 15 min) as the run ended: compare warns when one side ran on a busier machine. */
+  loadAverage?: number[];
   suiteFiles: { file: string; sha256: string }[];
   models: ModelInfo[];
   argv: string[];
@@ -145,6 +147,21 @@ export interface GateInfo {
   needs: string[];
   /** Kinds in `needs` that no suite of this run covered. */
   missingKinds: string[];
+  /** Whether gates 1..N-1 had passed for the same models when this gate ran (reports/ledger.jsonl). */
+  order?: GateOrder;
+}
+
+/**
+ * Gate N run before gates 1..N-1 passed for the same baseline and candidate (by sha256) is marked
+ * "out of order" in every report; --out-of-order overrides the mark and is recorded. The exit code
+ * is never changed by it.
+ */
+export interface GateOrder {
+  status: 'in-order' | 'out-of-order' | 'overridden';
+  /** Earlier gates with no passing run for these models in the ledger. */
+  missing: number[];
+  /** One line every reporter prints beside the verdict when status is not in-order. */
+  note: string;
 }
 
 export interface RunReport {

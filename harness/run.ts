@@ -40,6 +40,8 @@ export interface RunOptions {
   argv: string[];
   /** Defaults to the registry's kinds; tests inject a kind of their own (as LoadContext.kinds). */
   kinds?: KindRegistry;
+  /** Adds what only the caller knows (the gate's order mark from the ledger) before the report is written. */
+  annotate?: (report: RunReport) => RunReport;
 }
 
 /** A suite as run-start lists it: enough to rebuild its report, and to judge its window checks, from events.jsonl. */
@@ -213,7 +215,7 @@ export async function runPlan(opts: RunOptions): Promise<RunReport> {
   const interrupted = opts.signal.aborted;
   const judged = judgeRun(suites, opts.gate?.needs ?? [], { interrupted, harnessErrors: mux.errors }, opts.kinds);
   const finishedAt = new Date();
-  const report: RunReport = {
+  const unannotated: RunReport = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     runId: opts.runId,
     startedAt: startedAt.toISOString(),
@@ -238,6 +240,7 @@ export async function runPlan(opts: RunOptions): Promise<RunReport> {
     suites,
     harnessErrors: mux.errors,
   };
+  const report = opts.annotate ? opts.annotate(unannotated) : unannotated;
   emit({ type: 'run-end', report });
   // A reporter that fails while writing turns the exit code into 3; the mux returns that report.
   const final = await mux.end(report, opts.outDir);

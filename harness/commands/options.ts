@@ -13,6 +13,12 @@ export type ParsedValues = {
   config?: string;
   scenario?: string;
   only?: string;
+  /** Run a gate although earlier gates have not passed for these models; recorded in its reports and the ledger. */
+  'out-of-order'?: boolean;
+  /** compare: the relative change inside which a difference counts as noise, e.g. "10%". */
+  noise?: string;
+  /** status: entries shown per gate. */
+  last?: string;
 };
 
 export class UsageError extends Error {}

@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.ts';
 import { resolveOutputRoot, resolveReporters } from '../report/registry.ts';
 import { runPlan } from '../run.ts';
 import { TargetPool } from '../targets/open.ts';
+import { annotateRun, recordRun } from '../history/record-run.ts';
 import { loadFiles } from './load-files.ts';
 import { parseModelOverrides, type ParsedValues } from './options.ts';
 
@@ -24,7 +25,8 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
     return EXIT.usage;
   }
   const runId = newRunId(label);
-  const outDir = join(resolveOutputRoot(values.out), runId);
+  const reportsRoot = resolveOutputRoot(values.out);
+  const outDir = join(reportsRoot, runId);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
@@ -45,7 +47,17 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
       signal: controller.signal,
       seed: Number(values.seed ?? 1),
       argv,
+      annotate: (r) => {
+        try {
+          return annotateRun(r, reportsRoot, values['out-of-order'] === true);
+        } catch (err) {
+          process.stderr.write(`embedgate: could not read the gate ledger, so this run's order is not checked: ${(err as Error).message}\n`);
+          return r;
+        }
+      },
     });
+    // History and ledger are the run's record, not its verdict: a failure to write them is shown, and the exit code stays.
+    for (const problem of recordRun(report, outDir, reportsRoot)) process.stderr.write(`embedgate: ${problem}\n`);
     return report.exitCode;
   } finally {
     await targets.closeAll();

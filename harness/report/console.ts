@@ -150,6 +150,7 @@ function verdictBlock(ch: ChalkInstance, report: RunReport): string[] {
   const what = report.gate ? `gate ${report.gate.number} (${report.gate.title})` : 'run';
   const lines = ['', `${VERDICT_STYLE[report.verdict](ch, ` ${report.verdict.toUpperCase()} `)} ${ch.bold(what)}: ${report.reason}`];
   if (report.status !== 'completed') lines.push(ch.yellow(`the run was ${report.status}; results are partial`));
+  if (report.gate?.order && report.gate.order.status !== 'in-order') lines.push(ch.yellow(report.gate.order.note));
   const missing = report.gate?.missingKinds ?? [];
   if (missing.length > 0) lines.push(ch.yellow(`missing suite kinds: ${missing.join(', ')}`));
   return lines;

@@ -86,6 +86,7 @@ function properties(report: RunReport, suite?: SuiteResult): string {
     ['embedgate.status', report.status],
   ];
   if (report.gate) props.push(['embedgate.gate', `${report.gate.number} ${report.gate.title}`]);
+  if (report.gate?.order) props.push(['embedgate.gateOrder', report.gate.order.status === 'in-order' ? 'in-order' : report.gate.order.note]);
   if (suite) {
     props.push(['embedgate.kind', suite.kind], ['embedgate.target', suite.target.ref]);
     if (suite.compare) props.push(['embedgate.compare', suite.compare.ref]);

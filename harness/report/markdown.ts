@@ -46,6 +46,7 @@ function heading(report: RunReport): string[] {
     `**Exit code ${report.exitCode}** (${describeExitCode(report.exitCode)}). ${escapeMd(report.reason)}`,
   ];
   if (report.status !== 'completed') lines.push('', `> **The run was ${report.status}**: results are partial.`);
+  if (report.gate?.order && report.gate.order.status !== 'in-order') lines.push('', `> **${escapeMd(report.gate.order.note)}**`);
   if (report.harnessErrors.length > 0) {
     lines.push('', '### Harness errors', '', ...report.harnessErrors.map((e) => `- ${escapeMd(e)}`));
   }
