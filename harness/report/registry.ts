@@ -8,6 +8,7 @@ import { createJsonReporter } from './json.ts';
 import { createJunitReporter } from './junit.ts';
 import { createMarkdownReporter } from './markdown.ts';
 import type { Reporter } from './reporter.ts';
+import { historySections } from '../history/trend.ts';
 
 export interface ReporterContext {
   console?: ConsoleReporterOptions;
@@ -18,7 +19,7 @@ export const REPORTERS = {
   json: () => createJsonReporter(),
   junit: () => createJunitReporter(),
   markdown: () => createMarkdownReporter(),
-  html: () => createHtmlReporter(),
+  html: () => createHtmlReporter({ extraSections: historySections }),
 } satisfies Record<string, (ctx: ReporterContext) => Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;
