@@ -43,6 +43,7 @@ Options:
   --reporter <list>           comma-separated: console,json,junit,markdown,html (default: all)
   --out <dir>                 reports root (default: reports/, or EMBEDGATE_REPORTS_DIR)
   --seed <n>                  seed for everything random (default 1)
+  --duration <d>              run, gate: how long soak suites run (e.g. 1m, 2h, 24h); names the suites it changed
   --out-of-order              run a gate although earlier gates have not passed for these models
                               (recorded; without it the verdict is marked "out of order")
   -h, --help                  this text
@@ -127,6 +128,7 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: 'string' },
         scenario: { type: 'string' },
         only: { type: 'string' },
+        duration: { type: 'string' },
         'out-of-order': { type: 'boolean' },
         noise: { type: 'string' },
         last: { type: 'string' },

@@ -122,15 +122,17 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
   }
   windows.close();
 
-  const stopped = windows.abort;
-  if (stopped) {
-    // A failing window is evidence enough: the suite fails, whatever the runner managed to return.
-    const notJudged = `not judged: the suite stopped early, at window ${stopped.window}`;
-    const checks = plan.checks.map((check): CheckResult =>
+  // Checks over windows are judged on the windows that closed; the others could not be.
+  const windowChecksOnly = (notJudged: string) =>
+    plan.checks.map((check): CheckResult =>
       check.window
         ? windows.conclude(check)
         : { source: check.source, status: 'inconclusive', operator: check.expression.op, detail: notJudged, position: check.position, ...(check.implicit ? { implicit: true } : {}) },
     );
+  const stopped = windows.abort;
+  if (stopped) {
+    // A failing window is evidence enough: the suite fails, whatever the runner managed to return.
+    const checks = windowChecksOnly(`not judged: the suite stopped early, at window ${stopped.window}`);
     return finish({
       outcome: 'fail',
       reason: stopped.reason,
@@ -142,7 +144,7 @@ async function runSuite(plan: SuitePlan, opts: RunOptions, emit: EmitFn, models:
     });
   }
   if (output === undefined) {
-    if (opts.signal.aborted) return finish({ outcome: 'inconclusive', reason: 'interrupted before the suite finished' });
+    if (opts.signal.aborted) return finish({ outcome: 'inconclusive', reason: 'interrupted before the suite finished', checks: windowChecksOnly('not judged: interrupted before the suite finished') });
     if (timeout.aborted) return finish({ outcome: 'inconclusive', reason: `suite did not finish within its timeout of ${plan.timeoutMs / 1000} s` });
     return finish({ outcome: 'error', reason: failure?.message ?? 'the runner returned nothing' });
   }

@@ -13,6 +13,8 @@ export type ParsedValues = {
   config?: string;
   scenario?: string;
   only?: string;
+  /** run and gate: how long soak suites run, for this run only. */
+  duration?: string;
   /** Run a gate although earlier gates have not passed for these models; recorded in its reports and the ledger. */
   'out-of-order'?: boolean;
   /** compare: the relative change inside which a difference counts as noise, e.g. "10%". */

@@ -9,6 +9,7 @@ import { resolveOutputRoot, resolveReporters } from '../report/registry.ts';
 import { runPlan } from '../run.ts';
 import { TargetPool } from '../targets/open.ts';
 import { annotateRun, recordRun } from '../history/record-run.ts';
+import { applyDurationOverride } from './duration-override.ts';
 import { loadFiles } from './load-files.ts';
 import { parseModelOverrides, type ParsedValues } from './options.ts';
 
@@ -24,6 +25,7 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
     process.stderr.write(formatConfigErrors(loaded) + '\n');
     return EXIT.usage;
   }
+  if (values.duration !== undefined) for (const line of applyDurationOverride(values.duration, loaded.suites)) process.stderr.write(`${line}\n`);
   const runId = newRunId(label);
   const reportsRoot = resolveOutputRoot(values.out);
   const outDir = join(reportsRoot, runId);

@@ -20,6 +20,8 @@ export interface StreamOptions {
   signal: AbortSignal;
   /** ms since the suite started. */
   clock: () => number;
+  /** Hears which bodies each phase built once it ends: [first, next), counting past the end (body = index mod bodies.length). Soak suites count first sightings of texts with it. */
+  onBodies?: (first: number, next: number) => void;
 }
 
 export interface LoadWindow {
@@ -43,7 +45,7 @@ export class LoadStream {
     const from = this.next;
     // Each window draws its own bodies: far enough apart that concurrent windows do not overlap.
     this.next += Math.max(64, Math.ceil((rate ?? 200) * (durationMs / 1000) * 2));
-    return runPhase({
+    const running = runPhase({
       name,
       url: this.o.url(),
       bodies: this.o.bodies.bodies,
@@ -58,6 +60,9 @@ export class LoadStream {
       signal: this.o.signal,
       check: this.o.checkAnswers === false ? false : { seenTexts: this.seenTexts, inputsOf: (i) => inputsOfBodyAt(this.o.bodies, i), ...(this.o.dimensions ? { dimensions: this.o.dimensions } : {}) },
     });
+    const onBodies = this.o.onBodies;
+    if (onBodies) void running.then((r) => onBodies(from % this.o.bodies.bodies.length, r.nextIndex), () => {});
+    return running;
   }
 
   /** Warm-up, then the closed-model throughput at `connections`: the capacity the rate is a share of. */

@@ -28,6 +28,15 @@ export interface Verdicts {
   heap?: WindowVerdict & { basis: string };
 }
 
+/**
+ * Cache hits over requests repeating a hot text. Hits the server counts on cold texts (a cache
+ * large enough to keep the cold cycle) or in another window's grace period can outnumber them;
+ * then the hits are the denominator, so the rate stays a share.
+ */
+function hitRate(hits: number, repeats: number): number | undefined {
+  return Math.max(hits, repeats) > 0 ? hits / Math.max(hits, repeats) : undefined;
+}
+
 type Series = { raw: CompactPoints; afterGc: CompactPoints };
 const series = (): Series => ({ raw: new CompactPoints(), afterGc: new CompactPoints() });
 
@@ -43,7 +52,7 @@ export class SoakAccumulator {
   private okInWindows = 0;
   private okValid = 0;
   private windowMs = 0;
-  private cache = { hits: 0, misses: 0, windows: 0 };
+  private cache = { hits: 0, repeats: 0, windows: 0 };
   private restarts: number | undefined;
   private oom = 0;
   private exited = false;
@@ -68,7 +77,7 @@ export class SoakAccumulator {
     out.set('responses.invalid', r.invalid.total);
     out.put('availability', r.sent > 0 ? okValid / r.sent : undefined);
     const t = w.target;
-    if (t.cache) out.put('cache.hit_rate', t.cache.hits + t.cache.misses > 0 ? t.cache.hits / (t.cache.hits + t.cache.misses) : undefined);
+    if (t.cache) out.put('cache.hit_rate', hitRate(t.cache.hits, t.cache.repeats));
     out.put('memory.rss', t.memory.rss);
     out.put('memory.anon', t.memory.anon);
     out.put('memory.file', t.memory.file);
@@ -88,7 +97,7 @@ export class SoakAccumulator {
     this.latency.merge(hist);
     if (t.cache) {
       this.cache.hits += t.cache.hits;
-      this.cache.misses += t.cache.misses;
+      this.cache.repeats += t.cache.repeats;
       this.cache.windows++;
     }
     if (t.restarts !== undefined) this.restarts = (this.restarts ?? 0) + t.restarts;
@@ -162,8 +171,9 @@ export class SoakAccumulator {
       for (const m of ['latency.p95.cv', 'latency.p95.windows.min', 'latency.p95.windows.max']) unmeasured[m] = this.judged >= opts.minWindows ? 'too few windows had 2xx answers to take a p95' : few;
     }
 
-    if (this.cache.windows > 0 && this.cache.hits + this.cache.misses > 0) out.set('cache.hit_rate', this.cache.hits / (this.cache.hits + this.cache.misses));
-    else unmeasured['cache.hit_rate'] = this.cache.windows > 0 ? 'the server counted no cache lookup' : 'the target’s /metrics has no embedgate_cache_hits_total and embedgate_cache_misses_total';
+    const rate = hitRate(this.cache.hits, this.cache.repeats);
+    if (rate !== undefined) out.set('cache.hit_rate', rate);
+    else unmeasured['cache.hit_rate'] = this.cache.windows > 0 ? 'no request repeated a hot text' : 'the target’s /metrics has no embedgate_cache_hits_total';
 
     const { anon, heap } = opts.verdicts;
     for (const [name, v] of [['anon', anon], ['heap', heap]] as const) {

@@ -7,16 +7,15 @@
 // verdict over window medians). State is fixed-size whatever the run's length (accumulate.ts).
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildBodies, loadCorpusTexts } from '../../http-client/bodies.ts';
+import { loadCorpusTexts } from '../../http-client/bodies.ts';
 import { LoadStream } from '../../http-client/load-stream.ts';
 import { formatBytes } from '../../format.ts';
-import { Prng } from '../../random.ts';
 import { need, type HttpEndpoint } from '../../targets/target.ts';
 import type { RunnerContext, RunnerOutput } from '../runner.ts';
 import { TargetWatch } from '../server-side/target-watch.ts';
 import { SoakAccumulator, type Verdicts } from './accumulate.ts';
 import { settleLength, windowLength, type SoakParams } from './params.ts';
-import { primeBodies, primeTexts, type PrimeResult } from './prime.ts';
+import { buildSoakBodies, HotCounter } from './soak-bodies.ts';
 import { TargetProbe } from './target-probe.ts';
 
 /** Bodies prepared; the stream cycles through them. */
@@ -39,21 +38,12 @@ export async function runSoak(ctx: RunnerContext): Promise<RunnerOutput> {
   const settleMs = settleLength(p);
   if (p.duration > plan.timeoutMs) log(`duration ${p.duration / 1000} s is longer than the suite's timeout of ${plan.timeoutMs / 1000} s: the timeout will stop it`, 'warn');
 
-  // A seeded subset of the corpus: queries and documents as the corpus mixes them, long ones included.
   const corpus = loadCorpusTexts(p.load.dataset ? resolve(dirname(plan.file), p.load.dataset) : undefined, (m) => log(m));
-  const rng = new Prng(ctx.seed);
-  const items = [...corpus.items];
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = rng.nextU32() % (i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  const chosen = items.slice(0, p.load.distinctTexts);
 
   let endpoint: HttpEndpoint | undefined;
   let watch: TargetWatch | undefined;
   let probe: TargetProbe | undefined;
   let stream: LoadStream | undefined;
-  let prime: PrimeResult | undefined;
   let capacityRps: number | undefined;
   let rate: number | undefined;
   let stopReason: string | undefined;
@@ -62,19 +52,18 @@ export async function runSoak(ctx: RunnerContext): Promise<RunnerOutput> {
   try {
     endpoint = await http.serveHttp({
       ...p.server,
+      cacheMb: p.server.cacheMb ?? 1,
       gcEveryMs: p.memory.gcEvery,
       onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${ctx.target.describe().ref}: ${line}` }),
     });
     const ep = endpoint;
-    const bodies = buildBodies(chosen, { count: BODY_COUNT, repeatShare: p.load.repeatShare, hotSet: 32, inputsPerRequest: 1, model: ep.modelId, queryPrefix: info.queryPrefix, documentPrefix: info.documentPrefix, seed: ctx.seed });
-    const longest = Math.max(...chosen.map((c) => c.text.length));
-    Object.assign(bodyFacts, { texts: corpus.source, distinctTexts: bodies.distinctTexts, repeatShare: bodies.repeatShare, meanChars: Math.round(bodies.meanChars), longestChars: longest, queries: chosen.filter((c) => c.role === 'query').length, documents: chosen.filter((c) => c.role === 'document').length });
+    const bodies = buildSoakBodies(corpus.items, { count: BODY_COUNT, distinct: p.load.distinctTexts, repeatShare: p.load.repeatShare, model: ep.modelId, queryPrefix: info.queryPrefix, documentPrefix: info.documentPrefix, seed: ctx.seed });
+    Object.assign(bodyFacts, { texts: corpus.source, distinctTexts: bodies.distinctTexts, repeatShare: bodies.repeatShare, meanChars: Math.round(bodies.meanChars), longestChars: bodies.longestChars, queries: bodies.queries, documents: bodies.documents });
+    const hot = new HotCounter(bodies.hot);
     watch = new TargetWatch(ep.url, p.poll, clock).start();
     await watch.readNow();
 
-    prime = await primeTexts(ep.url, primeBodies(bodies.inputs, ep.modelId), p.load.connections, p.load.requestTimeout, signal);
-    log(`primed the cache: ${prime.ok} of ${prime.sent} distinct texts answered in ${(prime.ms / 1000).toFixed(1)} s`, prime.failed > 0 ? 'warn' : 'info');
-    stream = new LoadStream({ bodies, url: () => ep.url, connections: p.load.connections, windowMs, requestTimeoutMs: p.load.requestTimeout, ...(info.dimensions > 0 ? { dimensions: info.dimensions } : {}), signal, clock });
+    stream = new LoadStream({ bodies, onBodies: (first, next) => hot.add(first, next), url: () => ep.url, connections: p.load.connections, windowMs, requestTimeoutMs: p.load.requestTimeout, ...(info.dimensions > 0 ? { dimensions: info.dimensions } : {}), signal, clock });
     const capacity = await stream.measureCapacity(p.load.warmup, p.load.capacity);
     capacityRps = capacity.throughputRps;
     rate = p.load.rate ?? Math.max(1, p.load.share * capacityRps);
@@ -82,7 +71,7 @@ export async function runSoak(ctx: RunnerContext): Promise<RunnerOutput> {
     log(`capacity ${capacityRps.toFixed(1)} answers/s (closed model, ${p.load.connections} connections); load ${arrivals.toFixed(1)}/s for ${p.duration / 1000} s in ${windowMs / 1000} s windows`);
 
     const loadStartMs = clock();
-    probe = new TargetProbe(ep, watch, { intervalMs: p.memory.interval, progress: () => (arrivals * (clock() - loadStartMs)) / 1000 });
+    probe = new TargetProbe(ep, watch, { intervalMs: p.memory.interval, progress: () => (arrivals * (clock() - loadStartMs)) / 1000, repeats: () => hot.sent });
     if (probe.memoryUnavailable) log(`target memory cannot be sampled: ${probe.memoryUnavailable}`, 'warn');
     await probe.start();
     const pr = probe;
@@ -145,7 +134,6 @@ export async function runSoak(ctx: RunnerContext): Promise<RunnerOutput> {
     details: {
       settings: { durationMs: p.duration, windowMs, settleMs, minWindows: p.minWindows, load: { ...p.load, capacityRps, rate }, memory: p.memory },
       bodies: bodyFacts,
-      ...(prime ? { prime } : {}),
       leak: Object.fromEntries(Object.entries(verdicts).map(([k, v]) => [k, { call: v!.call, reason: v!.reason, basis: v!.basis }])),
       ...(stopReason ? { stopped: stopReason } : {}),
     },

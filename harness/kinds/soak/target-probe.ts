@@ -21,7 +21,8 @@ export interface WindowMemory {
 
 export interface WindowTargetReading {
   memory: WindowMemory;
-  cache?: { hits: number; misses: number };
+  /** Server cache hits in the window, and the requests that repeated a hot text. */
+  cache?: { hits: number; repeats: number };
   restarts?: number;
   exited: boolean;
   oom: number;
@@ -60,7 +61,8 @@ function afterGcOnly(samples: readonly MemorySample[]): MemorySample[] {
 
 export class TargetProbe {
   private readonly sampler: MemorySampler | undefined;
-  private cacheBefore: { hits: number; misses: number } | undefined;
+  private cacheBefore: number | undefined;
+  private repeatsBefore = 0;
   private restartsBefore: number | undefined;
   private oomBefore = 0;
   private exitedSeen = false;
@@ -69,7 +71,8 @@ export class TargetProbe {
   constructor(
     private readonly endpoint: HttpEndpoint,
     private readonly watch: TargetWatch,
-    opts: { intervalMs: number; progress: () => number },
+    /** requests: estimated requests served so far (the leak verdict's x); repeats: hot requests sent so far. */
+    private readonly opts: { intervalMs: number; progress: () => number; repeats: () => number },
   ) {
     const { pids, heapProbeDir } = endpoint.processes;
     if (pids.length > 0) {
@@ -91,6 +94,7 @@ export class TargetProbe {
   async start(): Promise<void> {
     this.sampler?.start();
     this.cacheBefore = await this.readCache();
+    this.repeatsBefore = this.opts.repeats();
     this.restartsBefore = this.watch.workerRestarts;
     this.oomBefore = this.endpoint.server?.oomEvidence().length ?? 0;
   }
@@ -122,17 +126,20 @@ export class TargetProbe {
       const heap = memory.afterGc?.heap.y ?? memory.raw.heap?.y;
       if (heap !== undefined) memory.heap = heap;
     }
-    const cacheNow = await this.readCache();
-    const cache = cacheNow && this.cacheBefore ? { hits: cacheNow.hits - this.cacheBefore.hits, misses: cacheNow.misses - this.cacheBefore.misses } : undefined;
-    // A restarted server counts from 0 again: its counts are this window's.
-    if (cacheNow) this.cacheBefore = cacheNow;
+    const hitsNow = await this.readCache();
+    const repeatsNow = this.opts.repeats();
+    // A restarted server counts from 0 again: its count is this window's.
+    const hits = hitsNow === undefined ? undefined : this.cacheBefore !== undefined && hitsNow >= this.cacheBefore ? hitsNow - this.cacheBefore : hitsNow;
+    const cache = hits === undefined ? undefined : { hits, repeats: repeatsNow - this.repeatsBefore };
+    if (hitsNow !== undefined) this.cacheBefore = hitsNow;
+    this.repeatsBefore = repeatsNow;
     const restartsNow = this.watch.workerRestarts;
     const restarts = restartsNow !== undefined ? Math.max(0, restartsNow - (this.restartsBefore ?? 0)) : undefined;
     if (restartsNow !== undefined) this.restartsBefore = restartsNow;
     const oomNow = this.endpoint.server?.oomEvidence().length ?? 0;
     const oom = Math.max(0, oomNow - this.oomBefore);
     this.oomBefore = oomNow;
-    return { memory, ...(cache && cache.hits >= 0 && cache.misses >= 0 ? { cache } : {}), ...(restarts !== undefined ? { restarts } : {}), exited: this.exited(), oom };
+    return { memory, ...(cache ? { cache } : {}), ...(restarts !== undefined ? { restarts } : {}), exited: this.exited(), oom };
   }
 
   /** The server process is gone: embedgate serve the harness started exited, or the process an http target listened with is no more. */
@@ -144,14 +151,12 @@ export class TargetProbe {
     return gone;
   }
 
-  private async readCache(): Promise<{ hits: number; misses: number } | undefined> {
+  private async readCache(): Promise<number | undefined> {
     try {
       const res = await fetch(`${this.endpoint.url}/metrics`, { signal: AbortSignal.timeout(2000) });
       const text = await res.text();
       if (res.status !== 200) return undefined;
-      const hits = counter(text, 'embedgate_cache_hits_total');
-      const misses = counter(text, 'embedgate_cache_misses_total');
-      return hits !== undefined && misses !== undefined ? { hits, misses } : undefined;
+      return counter(text, 'embedgate_cache_hits_total');
     } catch {
       return undefined;
     }
