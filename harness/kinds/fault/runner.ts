@@ -117,6 +117,7 @@ export async function runFault(ctx: RunnerContext): Promise<RunnerOutput> {
       lateMs: Math.min(p.load.requestTimeout, 2000),
       signal,
       beforeDeviated: () => notes.find((n) => n.label === 'before' && !n.held)?.why,
+      windowsReportedUntil: () => notes.at(-1)?.endMs ?? -Infinity,
       log,
     });
     // The steady state after the method, and the alerts' resolution, before the load stops.

@@ -62,3 +62,29 @@ describe('runSchedule stopped mid-fault', () => {
     expect(alive(pids[0]!)).toBe(false);
   }, 30_000);
 });
+
+describe('runSchedule before the first fault', () => {
+  it('waits for the verdicts of the windows before it, which arrive late: one that deviated means no fault', async () => {
+    const record = faultRecord({ name: 'kill', type: 'kill-worker', start: 0, duration: 0 } as FaultSpec, 1000);
+    const t0 = performance.now();
+    const clock = () => performance.now() - t0;
+    const notes: { endMs: number; held: boolean; why?: string }[] = [];
+    // The verdict of a window that closed before the fault comes in 200 ms later (its grace period).
+    setTimeout(() => notes.push({ endMs: 0, held: false, why: 'errors.rate < 1%: errors.rate 100% < 1%' }), 200);
+    await runSchedule({
+      records: [record],
+      env: { serverUrl: () => 'http://127.0.0.1:9', serverPid: () => undefined, workerPid: () => 4_000_000 },
+      watch: new TargetWatch('http://127.0.0.1:9', 100, clock),
+      clock,
+      loadStartMs: 0,
+      windowMs: 1000,
+      lateMs: 2000,
+      signal: new AbortController().signal,
+      beforeDeviated: () => notes.find((n) => !n.held)?.why,
+      windowsReportedUntil: () => notes.at(-1)?.endMs ?? -Infinity,
+      log: () => {},
+    });
+    expect(record.injected).toBe(false);
+    expect(record.notInjected).toMatch(/the steady state did not hold before the first fault \(errors.rate < 1%/);
+  });
+});

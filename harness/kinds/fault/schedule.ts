@@ -20,6 +20,8 @@ export interface ScheduleContext {
   signal: AbortSignal;
   /** Why the steady state did not hold before the first fault, if it did not (then no fault runs). */
   beforeDeviated: () => string | undefined;
+  /** End of the last window whose verdict has arrived (a verdict comes up to lateMs after its window). */
+  windowsReportedUntil?: () => number;
   log: (message: string, level?: 'info' | 'warn') => void;
 }
 
@@ -41,7 +43,12 @@ export async function runSchedule(c: ScheduleContext): Promise<void> {
     await sleep(c.loadStartMs + f.spec.start - c.clock(), c.signal);
     if (c.signal.aborted) return;
     if (i === 0) {
-      // Chaos Toolkit: a steady state that does not hold before the method means no method.
+      // Chaos Toolkit: a steady state that does not hold before the method means no method. Every
+      // window that closed a window's length ago must have its verdict first (they arrive late).
+      const asOf = c.clock() - c.windowMs;
+      const deadline = c.clock() + c.windowMs + c.lateMs;
+      while (c.windowsReportedUntil && c.windowsReportedUntil() < asOf && c.clock() < deadline && !c.signal.aborted) await sleep(20, c.signal);
+      if (c.signal.aborted) return;
       const why = c.beforeDeviated();
       if (why) {
         for (const r of c.records) {
