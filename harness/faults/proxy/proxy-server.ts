@@ -40,7 +40,13 @@ interface Armed {
   prng: Prng;
 }
 
-export async function startFaultProxy(opts: { upstream: string; seed?: number }): Promise<FaultProxy> {
+/**
+ * `markRewritten`: put REWRITTEN_HEADER on every answer an HTTP-aware toxic rewrote, so a fault
+ * suite's load counts what its checks find there as the fault's evidence, not the target's wrong
+ * answers. Off by default: where the proxy plays a broken target (selfcheck's planted
+ * regressions), its wrong answers must count as the target's.
+ */
+export async function startFaultProxy(opts: { upstream: string; seed?: number; markRewritten?: boolean }): Promise<FaultProxy> {
   const upstream = new URL(opts.upstream);
   if (upstream.protocol !== 'http:') throw new Error(`fault proxy: upstream ${opts.upstream} is not an http:// URL`);
   const seed = opts.seed ?? 1;
@@ -254,7 +260,7 @@ export async function startFaultProxy(opts: { upstream: string; seed?: number })
         for (const name of rewritten.affected) hit(rewrites.find((t) => t.name === name)!);
         // Marked, so embedgate's load counts what its checks find here as the fault's detection
         // evidence rather than a wrong answer of the target; the checks still judge the body blind.
-        if (rewritten.affected.length > 0) answer = { ...answer, headers: { ...answer.headers, [REWRITTEN_HEADER]: rewritten.affected.join(', ') } };
+        if (opts.markRewritten && rewritten.affected.length > 0) answer = { ...answer, headers: { ...answer.headers, [REWRITTEN_HEADER]: rewritten.affected.join(', ') } };
       }
     }
     for (const t of down) {

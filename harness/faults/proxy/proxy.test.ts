@@ -229,9 +229,11 @@ describe('fault proxy', () => {
     const bodies = Array.from({ length: 64 }, (_, i) => JSON.stringify(embed(`text ${i % 16}`)));
     const phase = () => runPhase({ name: 'p', url: proxy.url, bodies, startIndex: 0, connections: 2, durationMs: 600, timeoutMs: 2000, graceMs: 1000, check: { dimensions: 8 } });
 
-    it('answers the proxy rewrites are marked, checked apart and all caught; the target’s own answers stay valid', async () => {
+    it('answers the proxy rewrites are marked (markRewritten), checked apart and all caught; the target’s own answers stay valid', async () => {
+      const marking = await startFaultProxy({ upstream: upstream.url, seed: 7, markRewritten: true });
+      const phase = () => runPhase({ name: 'p', url: marking.url, bodies, startIndex: 0, connections: 2, durationMs: 600, timeoutMs: 2000, graceMs: 1000, check: { dimensions: 8 } });
       for (const toxics of [[{ type: 'malformed_json' as const, toxicity: 0.5 }], [{ type: 'wrong_content_type' as const, toxicity: 0.5 }], [{ type: 'wrong_vector_count' as const, toxicity: 0.5, attributes: { delta: 1 } }]]) {
-        proxy.set(toxics);
+        marking.set(toxics);
         const r = await phase();
         expect(r.rewritten!.checked, toxics[0]!.type).toBeGreaterThan(0);
         expect(r.rewritten!.caught).toBe(r.rewritten!.checked);
@@ -239,6 +241,14 @@ describe('fault proxy', () => {
         expect(r.checked + r.rewritten!.checked).toBe(r.ok);
         expect(r.checked).toBeGreaterThan(0);
       }
+      await marking.close();
+    });
+
+    it('without markRewritten the proxy plays a broken target: its rewritten answers are the target’s wrong answers', async () => {
+      proxy.set([{ type: 'wrong_dimension', toxicity: 0.5 }]);
+      const r = await phase();
+      expect(r.invalid.byReason['wrong-dimension']).toBeGreaterThan(0);
+      expect(r.rewritten!.checked).toBe(0);
     });
 
     it('limit_data cuts answers off: the cut request is lost, and the next answer on a new connection is whole (never a wrong answer)', async () => {

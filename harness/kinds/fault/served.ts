@@ -55,7 +55,7 @@ export async function openServed(target: Target, p: FaultParams, who: string, op
   const listeners: ((url: string) => void)[] = [];
   const needsProxy = p.faults.some((f) => f.type === 'network');
   // Loaded only for suites with network faults.
-  const startProxy = async (upstream: string) => (await import('../../faults/proxy/index.ts')).startFaultProxy({ upstream, seed: opts.seed });
+  const startProxy = async (upstream: string) => (await import('../../faults/proxy/index.ts')).startFaultProxy({ upstream, seed: opts.seed, markRewritten: true });
   try {
     if (needsProxy) proxy = await startProxy(endpoint.url);
   } catch (err) {
