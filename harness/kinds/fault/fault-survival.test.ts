@@ -90,15 +90,16 @@ beforeAll(async () => {
   ];
   const damaged = (limit: string) => `  recoveryLimit: ${limit}\n  cooldown: 1s\n`;
   const corrupt = '    - { name: truncated, type: corrupt-model, start: 2s, duration: 2s }';
-  [network, restored, neverBack] = await Promise.all([
-    run(networkFiles, {
-      onEvent: (e) => {
-        // The golden file disappears once the run has started (and its plan was checked).
-        if (e['type'] === 'suite-start' && e['suite'] === 'burst-survived') rmSync(golden, { force: true });
-        // The second proxy starts failing with the suite's burst, and never stops.
-        if (e['type'] === 'log' && e['suite'] === 'burst-never-ends' && /^fault burst \(network\) at/.test(String(e['message']))) stuck.set([{ type: 'http_5xx', attributes: { status: 503 } }]);
-      },
-    }),
+  // The network run first: a model loading beside it would starve the shared server on 2 cores.
+  network = await run(networkFiles, {
+    onEvent: (e) => {
+      // The golden file disappears once the run has started (and its plan was checked).
+      if (e['type'] === 'suite-start' && e['suite'] === 'burst-survived') rmSync(golden, { force: true });
+      // The second proxy starts failing with the suite's burst, and never stops.
+      if (e['type'] === 'log' && e['suite'] === 'burst-never-ends' && /^fault burst \(network\) at/.test(String(e['message']))) stuck.set([{ type: 'http_5xx', attributes: { status: 503 } }]);
+    },
+  });
+  [restored, neverBack] = await Promise.all([
     run([faultSuite('model-restored', `{ gguf: ${model} }`, damaged('60s'), corrupt, '  - faults.detected == 1\n')]),
     run([faultSuite('model-never-back', `{ gguf: ${model} }`, damaged('8s'), corrupt)], { env: { EMBEDGATE_TEST_REFUSED_FILE_IS_FINAL: '1' } }),
   ]);
