@@ -34,6 +34,9 @@ export async function runInputs(ctx: RunnerContext): Promise<RunnerOutput> {
   const info = target.info();
   const ref = target.describe().ref;
   const seed = p.generated.seed ?? ctx.seed;
+  // An http target's key, sent on every request (the suite's apiKeyEnv names the variable).
+  const keyEnv = plan.target.http?.apiKeyEnv;
+  const apiKey = keyEnv ? process.env[keyEnv] : undefined;
   const results: CaseResult[] = [];
   const notTried: string[] = [];
   let calibration: Calibration | undefined;
@@ -47,7 +50,7 @@ export async function runInputs(ctx: RunnerContext): Promise<RunnerOutput> {
     const url = endpoint.url;
     const pids = endpoint.processes.pids;
     // A plain text first: a target that cannot embed it tells nothing about bad input.
-    const probe = await send(url, jsonRequest({ model: endpoint.modelId, input: 'def add(a, b): return a + b' }), p.requestTimeout);
+    const probe = await send(url, jsonRequest({ model: endpoint.modelId, input: 'def add(a, b): return a + b' }), p.requestTimeout, apiKey);
     const first = probe.kind === 'answer' && probe.status === 200 ? firstVector(probe.body) : undefined;
     if (!first) {
       const got = probe.kind === 'answer' ? `${probe.status} ${probe.body.slice(0, 200)}` : probe.kind === 'timeout' ? 'no answer' : probe.error;
@@ -55,13 +58,13 @@ export async function runInputs(ctx: RunnerContext): Promise<RunnerOutput> {
     }
     dimensions = first.length;
     normalised ??= Math.abs(Math.hypot(...first) - 1) < 0.01;
-    const live = new Liveness(url, pids, endpoint.modelId, p.requestTimeout);
+    const live = new Liveness(url, pids, endpoint.modelId, p.requestTimeout, apiKey);
     await live.baseline();
     rssBefore = targetRss(pids);
 
     const limit = p.contextTokens ?? info.contextLength;
     if ((p.curated || p.awkward) && limit > 0) {
-      calibration = await calibrate(url, endpoint.modelId, limit, p.requestTimeout);
+      calibration = await calibrate(url, endpoint.modelId, limit, p.requestTimeout, apiKey);
       if (calibration.note) log(`context limit ${limit} tokens: ${calibration.note}`, calibration.atLimit ? 'info' : 'warn');
     } else if (limit <= 0) log(`${ref} gives no context length: the at-limit and over-context inputs are not sent (set inputs.contextTokens)`, 'warn');
 
@@ -80,7 +83,7 @@ export async function runInputs(ctx: RunnerContext): Promise<RunnerOutput> {
         notTried.push(...cases.slice(i).map((x) => x.name));
         break;
       }
-      const sent = await send(url, c.request, p.requestTimeout);
+      const sent = await send(url, c.request, p.requestTimeout, apiKey);
       let result = judge(c, sent, judging);
       const changed = await live.check();
       if (changed) result = { ...result, verdict: 'crash', why: `${changed} after this input (its answer: ${result.why})` };
