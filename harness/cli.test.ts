@@ -188,13 +188,13 @@ describe('embedgate run', () => {
 describe('embedgate gate', () => {
   // Running gate 3 takes minutes (load phases on both models); harness/kinds/load/gate3.test.ts runs a
   // gate of the same kinds against small servers and checks the missing fault kind is named.
-  it('gates 3 and 4 load: their load, overload, memory, fault, swarm and canary suites are valid', async () => {
+  it('gates 3 and 4 load: their load, overload, memory, fault, swarm, soak and canary suites are valid', async () => {
     const gate3 = await embedgate(['check', join(ROOT, 'suites', 'gate-3.yaml')]);
     expect(gate3.code, gate3.stderr).toBe(0);
     expect(gate3.stdout + gate3.stderr).toMatch(/6 suite\(s\) valid/);
     const gate4 = await embedgate(['check', join(ROOT, 'suites', 'gate-4.yaml')]);
     expect(gate4.code, gate4.stderr).toBe(0);
-    expect(gate4.stdout + gate4.stderr).toMatch(/9 suite\(s\) valid/);
+    expect(gate4.stdout + gate4.stderr).toMatch(/10 suite\(s\) valid/);
   });
 
   it('swarm --config reads YAML as suites are: a bad alias exits 2 with file:line:col', async () => {
