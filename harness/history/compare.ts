@@ -86,10 +86,11 @@ export function compareRuns(a: LoadedRun[], b: LoadedRun[], noise: number): Comp
     const of = (runs: LoadedRun[]) => runs.flatMap((run) => run.report.suites.filter((s) => s.name === name).map((suite) => ({ run, suite })));
     const sa = of(a);
     const sb = of(b);
-    const models = (list: typeof sa) => [...new Set(list.map((x) => JSON.stringify(suiteModels(x.suite))))];
+    // A suite that errored before its target opened names no model: it says nothing about which models ran.
+    const models = (list: typeof sa) => [...new Set(list.filter((x) => x.suite.outcome !== 'error').map((x) => JSON.stringify(suiteModels(x.suite))))];
     const ma = models(sa);
     const mb = models(sb);
-    const modelsDiffer = ma.length === 1 && mb.length === 1 && ma[0] === mb[0] ? [] : [`A: ${ma.join(' | ')}`, `B: ${mb.join(' | ')}`];
+    const modelsDiffer = ma.length <= 1 && mb.length <= 1 && (ma.length === 0 || mb.length === 0 || ma[0] === mb[0]) ? [] : [`A: ${ma.join(' | ')}`, `B: ${mb.join(' | ')}`];
     const names = sortMetricNames(new Set([...sa, ...sb].flatMap((x) => Object.keys(allMetrics(x.suite)))));
     const metrics = names.map((metric) => {
       const side = (list: typeof sa) => {
