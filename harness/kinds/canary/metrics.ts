@@ -5,6 +5,7 @@
 // of every request it sent through the router. Per window (one analysis interval), the slice's
 // load figures and each side's, so report charts show the steps.
 import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
+import { LOAD_WINDOW_METRICS } from '../server-side/load-window.ts';
 import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
 
 function invalidReasonCatalog(): Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>> {
@@ -61,14 +62,8 @@ export const CANARY_METRICS = {
 
 /** One analysis interval. */
 export const CANARY_WINDOW_METRICS = {
-  'requests.sent': m('count', 'requests the load generator wrote in the window'),
-  'requests.answered': m('count', 'answers of any status in the window (and its grace period)'),
-  'throughput.rps': m('per_second', '2xx answers per second in the window'),
-  ...latencyCatalog('', 'the load’s 2xx answers in the window, corrected for coordinated omission'),
-  'errors.total': m('count', 'the load’s failed requests in the window, lost and unanswered ones included'),
-  'errors.rate': m('ratio', 'errors.total / requests.sent in the window'),
-  'errors.lost': m('count', 'requests lost in the window'),
-  'errors.unanswered': m('count', 'requests unanswered in the window'),
+  // The load generator's own figures, through the router.
+  ...LOAD_WINDOW_METRICS,
   'canary.weight': m('ratio', 'the candidate’s weight during the interval'),
   'candidate.requests': m('count', 'candidate requests that ended in the interval'),
   'candidate.errors.rate': m('ratio', 'candidate requests without a 2xx answer / candidate requests, in the interval'),

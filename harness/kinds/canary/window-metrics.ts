@@ -1,26 +1,19 @@
 // One analysis interval as a window: the load generator's own figures for the slice (every
 // request accounted for) beside each side's figures from the router for the same span, so a
 // report's time series shows the steps and what each side did in them.
-import { errorTotal, type PhaseResult } from '../../http-client/phase.ts';
+import type { PhaseResult } from '../../http-client/phase.ts';
 import { percentileOfSorted, median } from '../../metrics/statistics.ts';
 import type { SideSummary } from '../../canary/side-ledger.ts';
 import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
+import { putLoadWindow } from '../server-side/load-window.ts';
 import { CANARY_WINDOW_METRICS } from './metrics.ts';
 
 const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 
 export function windowMetrics(r: PhaseResult, weightPercent: number, candidate: SideSummary, baseline: SideSummary, candidateRss: number | undefined, ratio: number | undefined): Metrics {
   const out = metricWriter(CANARY_WINDOW_METRICS);
-  const errors = errorTotal(r.errors);
-  out.set('requests.sent', r.sent);
-  out.set('requests.answered', r.answered);
-  out.set('throughput.rps', r.throughputRps);
-  out.set('errors.total', errors);
-  out.put('errors.rate', r.sent > 0 ? errors / r.sent : undefined);
-  out.set('errors.lost', r.errors.lost);
-  out.set('errors.unanswered', r.errors.unanswered);
-  out.putAll((r.corrected ?? r.latency).toMetrics(''));
+  putLoadWindow(out, r);
   out.set('canary.weight', weightPercent / 100);
   out.set('candidate.requests', candidate.ended);
   out.put('candidate.errors.rate', candidate.ended > 0 ? candidate.errors / candidate.ended : undefined);

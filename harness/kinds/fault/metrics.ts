@@ -2,8 +2,9 @@
 // from, and how fast (the slowest fault counts); every request of the load accounted for and every
 // answer checked; the alerts a real Prometheus fired. Per window, the slice's own load figures,
 // which the steady-state hypothesis (the suite's checks over windows) is judged on.
-import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
+import { metric as m, type MetricCatalog } from '../catalog.ts';
 import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
+import { LOAD_WINDOW_METRICS } from '../server-side/load-window.ts';
 
 function invalidReasonCatalog(): Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>> {
   return Object.fromEntries(INVALID_REASONS.map((r) => [`responses.invalid.${r}`, m('count', `checked answers found wrong for reason ${r}`)])) as Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>>;
@@ -54,14 +55,7 @@ export const FAULT_METRICS = {
 
 /** One window of the load: what the steady-state hypothesis is judged on. */
 export const FAULT_WINDOW_METRICS = {
-  'requests.sent': m('count', 'requests written in the window'),
-  'requests.answered': m('count', 'answers of any status in the window (and its grace period)'),
-  'throughput.rps': m('per_second', '2xx answers per second in the window'),
-  ...latencyCatalog('', '2xx answers in the window, corrected for coordinated omission'),
-  'errors.total': m('count', 'failed requests in the window, lost and unanswered ones included'),
-  'errors.rate': m('ratio', 'errors.total / requests.sent in the window (1 when nothing was answered)'),
-  'errors.lost': m('count', 'requests lost in the window'),
-  'errors.unanswered': m('count', 'requests unanswered in the window'),
+  ...LOAD_WINDOW_METRICS,
   'responses.invalid': m('count', 'checked answers of the target found wrong in the window (not those the fault proxy rewrote)'),
   'responses.rewritten.caught': m('count', 'answers the fault proxy rewrote that the answer checks found wrong in the window'),
 } as const satisfies MetricCatalog;

@@ -7,6 +7,7 @@ import { addToTally, emptyTally, type Tally } from '../../http-client/tally.ts';
 import { LatencyHistogram } from '../../metrics/latency.ts';
 import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
+import { putLoadWindow } from '../server-side/load-window.ts';
 import { judgeWindows, type WindowVerdict } from '../memory/leak-windows.ts';
 import { MIN_AFTER_GC_PER_WINDOW, MIN_RAW_PER_WINDOW } from '../memory/leaks.ts';
 import { SOAK_METRICS, SOAK_WINDOW_METRICS } from './metrics.ts';
@@ -62,18 +63,8 @@ export class SoakAccumulator {
   add(w: SoakWindowInput): Metrics {
     const r = w.result;
     const out = metricWriter(SOAK_WINDOW_METRICS);
-    const errors = errorTotal(r.errors);
     const okValid = Math.max(0, r.ok - r.invalid.total);
-    out.set('requests.sent', r.sent);
-    out.set('requests.answered', r.answered);
-    out.set('throughput.rps', r.throughputRps);
-    const hist = r.corrected ?? r.latency;
-    out.putAll(hist.toMetrics(''));
-    out.set('errors.total', errors);
-    // Nothing sent in a window (the generator could not connect at all) is no evidence of health.
-    out.put('errors.rate', r.sent > 0 ? errors / r.sent : undefined);
-    out.set('errors.lost', r.errors.lost);
-    out.set('errors.unanswered', r.errors.unanswered);
+    putLoadWindow(out, r);
     out.set('responses.invalid', r.invalid.total);
     out.put('availability', r.sent > 0 ? okValid / r.sent : undefined);
     const t = w.target;
@@ -94,7 +85,7 @@ export class SoakAccumulator {
     this.okInWindows += (r.throughputRps * r.wallMs) / 1000;
     this.okValid += okValid;
     addToTally(this.total, r);
-    this.latency.merge(hist);
+    this.latency.merge(r.corrected ?? r.latency);
     if (t.cache) {
       this.cache.hits += t.cache.hits;
       this.cache.repeats += t.cache.repeats;

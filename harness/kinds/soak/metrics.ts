@@ -4,16 +4,10 @@
 // the harness's own RSS. Per suite: the same accounting over the whole run, and the statistics
 // across windows the plan's checks read (latency variation, availability, memory growth).
 import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
+import { LOAD_WINDOW_METRICS } from '../server-side/load-window.ts';
 
 export const SOAK_WINDOW_METRICS = {
-  'requests.sent': m('count', 'requests written in the window'),
-  'requests.answered': m('count', 'answers of any status in the window (and its grace period)'),
-  'throughput.rps': m('per_second', '2xx answers per second in the window'),
-  ...latencyCatalog('', '2xx answers in the window, corrected for coordinated omission'),
-  'errors.total': m('count', 'failed requests in the window: non-2xx, timeouts, resets, connection errors, lost and unanswered ones'),
-  'errors.rate': m('ratio', 'errors.total / requests.sent in the window (1 when nothing was answered)'),
-  'errors.lost': m('count', 'requests written whose connection then closed without an answer'),
-  'errors.unanswered': m('count', 'requests still in flight after the window’s grace period'),
+  ...LOAD_WINDOW_METRICS,
   'responses.invalid': m('count', 'checked 2xx answers found wrong in the window'),
   availability: m('ratio', '2xx answers that passed their check / requests sent, in the window'),
   'cache.hit_rate': m('ratio', 'server cache hits / lookups of texts sent before, in the window (embedgate serve’s /metrics)'),

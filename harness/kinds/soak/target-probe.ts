@@ -6,7 +6,7 @@ import { median } from '../../metrics/statistics.ts';
 import { MemorySampler, type MemorySample, type MemoryPeaks } from '../../probes/memory-sampler.ts';
 import type { HttpEndpoint } from '../../targets/target.ts';
 import type { WindowPoint } from '../memory/leak-windows.ts';
-import { MIN_AFTER_GC_PER_WINDOW } from '../memory/leaks.ts';
+import { afterGcPoints, MIN_AFTER_GC_PER_WINDOW } from '../memory/leaks.ts';
 import type { TargetWatch } from '../server-side/target-watch.ts';
 
 export interface WindowMemory {
@@ -46,17 +46,6 @@ const counter = (text: string, name: string) => {
 function point<S>(samples: readonly S[], x: (s: S) => number, y: (s: S) => number | undefined): WindowPoint | undefined {
   const kept = samples.filter((s) => y(s) !== undefined);
   return kept.length ? { x: median(kept.map(x)), y: median(kept.map((s) => y(s)!)), n: kept.length } : undefined;
-}
-
-/** Samples that carry a new after-GC measurement (the probe's figures repeat between GCs). */
-function afterGcOnly(samples: readonly MemorySample[]): MemorySample[] {
-  const out: MemorySample[] = [];
-  for (const s of samples) {
-    if (s.heapAfterGc === undefined || s.anonAfterGc === undefined) return [];
-    const last = out.at(-1);
-    if (!last || last.heapAfterGc !== s.heapAfterGc || last.anonAfterGc !== s.anonAfterGc) out.push(s);
-  }
-  return out;
 }
 
 export class TargetProbe {
@@ -109,7 +98,7 @@ export class TargetProbe {
     const x = (s: MemorySample) => s.x;
     // A GC reading from the window before still holds until the next GC: carry it, so a window
     // as short as the GC interval is not left without one.
-    const gc = afterGcOnly(this.lastGc ? [this.lastGc, ...samples] : samples);
+    const gc = afterGcPoints(this.lastGc ? [this.lastGc, ...samples] : samples);
     if (gc.length) this.lastGc = gc.at(-1);
     const gcUsable = gc.length >= MIN_AFTER_GC_PER_WINDOW;
     const memory: WindowMemory = {
