@@ -4,17 +4,17 @@
 // pass: a failed test, coverage under its threshold, a missing coverage file (inconclusive), a
 // command that dies before writing a report (fail, with its output), a stale report left from an
 // earlier run, a command that hangs past its timeout.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMisbehavingServer } from '../../http-client/testing/processes.ts';
 import type { RunReport, SuiteResult } from '../../result.ts';
+import { runCli } from '../../testing/run-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'embedgate.mjs');
 const WRITER = fileURLToPath(new URL('./testing/report-writer.mjs', import.meta.url));
 const VITEST = join(ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
@@ -22,18 +22,10 @@ const children: ChildProcess[] = [];
 let work: string;
 let target: string;
 
-function run(files: string[]): Promise<{ code: number | null; output: string; report: RunReport }> {
-  const out = mkdtempSync(join(work, 'out-'));
-  const child = spawn(process.execPath, [BIN, 'run', ...files, '--out', out], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      const dir = readdirSync(out)[0];
-      resolve({ code, output, report: JSON.parse(readFileSync(join(out, dir!, 'report.json'), 'utf8')) as RunReport });
-    }),
-  );
+async function run(files: string[]): Promise<{ code: number | null; output: string; report: RunReport }> {
+  const ran = await runCli(['run', ...files], { outUnder: work });
+  if (!ran.report) throw new Error(`no report.json written:\n${ran.output}`);
+  return { code: ran.code, output: ran.output, report: ran.report };
 }
 
 const q = (s: string) => JSON.stringify(s);
