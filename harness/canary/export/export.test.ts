@@ -1,5 +1,7 @@
 // The exported Argo Rollouts and Flagger documents validate against the published CRD schemas
-// (../shared/schemas/, read in place, never copied into the repository), with unknown fields
+// (Argo Rollouts' rollout and analysis-template CRDs, Flagger's crd.yaml), read in place from the
+// folder EMBEDGATE_CRD_SCHEMAS names (by default shared/schemas beside the repository), never
+// copied into the repository, with unknown fields
 // refused as `kubectl apply --validate=strict` refuses them; each trigger of the suite is a metric
 // in both, with the plan's nightly durations whatever the suite's timeScale; `embedgate canary
 // export` writes them through the CLI.
@@ -16,11 +18,11 @@ import { CANARY_PARAMS, type CanaryParams } from '../../kinds/canary/params.ts';
 import { exportDocuments } from './export.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const SCHEMAS = join(ROOT, '..', 'shared', 'schemas');
+const SCHEMAS = process.env['EMBEDGATE_CRD_SCHEMAS'] ?? join(ROOT, '..', 'shared', 'schemas');
 const present = existsSync(SCHEMAS);
 const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => existsSync(p));
 if (!PROMTOOL) console.warn('SKIPPED: no promtool (apt-get install prometheus): the exported PromQL is not parsed');
-if (!present) console.warn(`SKIPPED: the CRD schemas are not at ${SCHEMAS} (../shared/schemas/ beside the repository); the export is not validated`);
+if (!present) console.warn(`SKIPPED: the CRD schemas are not at ${SCHEMAS} (set EMBEDGATE_CRD_SCHEMAS to a folder holding argo-rollouts/ and flagger/ CRDs); the export is not validated`);
 
 /** Strict like the API server's field validation: where a schema lists properties and allows no others, unknown fields fail. */
 function strict(schema: unknown): unknown {
