@@ -1,5 +1,6 @@
-// Helpers for tests that start real processes: the misbehaving test server as a child process of
-// its own (so its memory and death are its own), and whether a pid is still alive.
+// Helpers for tests that start real processes: test servers (the misbehaving one, or any script
+// that prints "listening on URL") as child processes of their own (so their memory and death are
+// their own), and whether a pid is still alive.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -7,17 +8,22 @@ const SERVER = fileURLToPath(new URL('./misbehaving-server.ts', import.meta.url)
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Starts misbehaving-server.ts with these flags; resolves to its URL once it listens. */
-export function spawnMisbehavingServer(args: string[], children: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+export async function spawnMisbehavingServer(args: string[], children: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return (await spawnTestServer(SERVER, args, children, env)).url;
+}
+
+/** Starts a test server script (run through tsx) that prints "listening on URL"; resolves once it does. */
+export function spawnTestServer(script: string, args: string[], children: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (c: Buffer) => {
       text += c.toString();
       const m = /listening on (\S+)/.exec(text);
-      if (m) resolve(m[1]!);
+      if (m) resolve({ url: m[1]!, child });
     });
-    child.on('close', (code) => reject(new Error(`test server exited with ${code}`)));
+    child.on('close', (code) => reject(new Error(`test server ${script} ${args.join(' ')} exited with ${code}`)));
   });
 }
 

@@ -5,7 +5,7 @@
 //   - a server whose errors carry no message → inputs.unclear;
 //   - the same server with nothing broken passes (so the suite is not failing everything);
 //   - `embedgate serve` on the candidate, with the broken model files, passes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,28 +13,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFixtureModels } from '../../gguf/fixtures/ensure.ts';
 import type { RunReport, SuiteResult } from '../../result.ts';
+import { spawnTestServer } from '../../http-client/testing/processes.ts';
 import { ServeProcess } from '../../targets/gguf/serve-process.ts';
 import { runCli } from '../../testing/run-cli.ts';
 import type { CaseResult } from './case.ts';
 
 const SERVER = fileURLToPath(new URL('./testing/strict-server.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const children: ChildProcess[] = [];
 let work: string;
 
-function startServer(flags: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, ...flags], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const m = /listening on (\S+)/.exec(text);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.on('close', (code) => reject(new Error(`strict-server ${flags.join(' ')} exited with ${code}`)));
-  });
-}
+const startServer = (flags: string[]) => spawnTestServer(SERVER, flags, children);
 
 const CHECKS = ['inputs.accepted_bad == 0', 'inputs.rejected_good == 0', 'inputs.unclear == 0', 'inputs.crashes == 0', 'inputs.hung == 0'];
 
