@@ -88,3 +88,50 @@ describe('runSchedule before the first fault', () => {
     expect(record.notInjected).toMatch(/the steady state did not hold before the first fault \(errors.rate < 1%/);
   });
 });
+
+describe('runSchedule after a fault', () => {
+  it('still detects a fault whose sign comes after the steady state is back (a corrupted cache entry read later)', async () => {
+    // A real server on loopback: the corruption route answers at once, and its corrupt counter
+    // rises only 600 ms later, when the load would ask for a damaged entry again.
+    const { createServer } = await import('node:http');
+    let corruptedAt = Infinity;
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/debug/faults/corrupt-cache')) {
+        corruptedAt = performance.now();
+        res.setHeader('content-type', 'application/json').end(JSON.stringify({ corrupted: 4, entries: 10, cache: 'on' }));
+      } else if (req.url === '/metrics') res.end(`embedgate_cache_corrupt_total ${performance.now() - corruptedAt > 600 ? 4 : 0}\n`);
+      else res.setHeader('content-type', 'application/json').end('{"status":"ok"}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const t0 = performance.now();
+    const clock = () => performance.now() - t0;
+    const watch = new TargetWatch(url, 50, clock).start();
+    const record = faultRecord({ name: 'corrupt', type: 'corrupt-cache', start: 300, duration: 0, count: 4 } as FaultSpec, 5000);
+    try {
+      await runSchedule({
+        records: [record],
+        env: { serverUrl: () => url, serverPid: () => undefined, workerPid: () => undefined },
+        watch,
+        clock,
+        loadStartMs: 0,
+        windowMs: 200,
+        lateMs: 0,
+        signal: new AbortController().signal,
+        beforeDeviated: () => undefined,
+        log: (message) => {
+          // The next window holds: the steady state is back right after the injection.
+          if (/cache entries corrupted/.test(message)) {
+            record.recoveredAtMs = clock();
+            record.settle();
+          }
+        },
+      });
+    } finally {
+      watch.stop();
+      server.close();
+    }
+    expect(record.injected).toBe(true);
+    expect(record.detection?.what).toMatch(/embedgate_cache_corrupt_total 0 → 4/);
+  });
+});

@@ -97,9 +97,17 @@ export async function runSchedule(c: ScheduleContext): Promise<void> {
       f.unrecovered = true;
       f.settle();
     }
-    const sign = c.watch.firstSignAfter(f.startMs, SIGNS[f.spec.type]);
-    const limitAt = f.recoveredAtMs ?? f.endMs + f.recoveryLimitMs;
-    if (sign && sign.atMs <= limitAt && (!f.detection || sign.atMs < f.detection.atMs)) f.detection = sign;
+    // A fault that never broke the steady state (a corrupted cache entry the server drops) is back
+    // at once, before the load has asked for what was damaged: its sign may come after that, so
+    // the watch is given until the recovery limit, not until the steady state held again.
+    const detectBy = f.endMs + f.recoveryLimitMs;
+    const signInTime = () => {
+      const s = c.watch.firstSignAfter(f.startMs, SIGNS[f.spec.type]);
+      return s && s.atMs <= detectBy ? s : undefined;
+    };
+    while (f.injected && !f.detection && !signInTime() && c.clock() < detectBy && !c.signal.aborted) await sleep(50, c.signal);
+    const sign = signInTime();
+    if (sign && (!f.detection || sign.atMs < f.detection.atMs)) f.detection = sign;
     if (c.signal.aborted) return;
     c.log(
       `fault ${f.spec.name}: ${f.detection ? `detected after ${((f.detection.atMs - f.startMs) / 1000).toFixed(2)} s (${f.detection.what})` : 'not detected'}, ` +
