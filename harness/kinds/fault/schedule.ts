@@ -101,8 +101,9 @@ export async function runSchedule(c: ScheduleContext): Promise<void> {
     // at once, before the load has asked for what was damaged: its sign may come after that, so
     // the watch is given until the recovery limit, not until the steady state held again.
     const detectBy = f.endMs + f.recoveryLimitMs;
+    const startMs = f.startMs;
     const signInTime = () => {
-      const s = c.watch.firstSignAfter(f.startMs, SIGNS[f.spec.type]);
+      const s = c.watch.firstSignAfter(startMs, SIGNS[f.spec.type]);
       return s && s.atMs <= detectBy ? s : undefined;
     };
     while (f.injected && !f.detection && !signInTime() && c.clock() < detectBy && !c.signal.aborted) await sleep(50, c.signal);
