@@ -33,4 +33,17 @@ export const RETRIEVAL_METRICS = {
   docs_per_second: metric('per_second', 'corpus documents embedded per second, batched'),
   queries_per_second: metric('per_second', 'queries embedded per second, batched'),
   'vectors.invalid': metric('count', 'vectors with NaN/Inf, all zeros, the wrong dimension, or a norm far from 1 from a normalising model'),
+  // What users will see change (with a compare target; kinds/retrieval/change.ts).
+  'queries.better': metric('count', 'queries whose nDCG@10 is higher than the compare target\'s by more than `sameWithin`'),
+  'queries.worse': metric('count', 'queries whose nDCG@10 is lower than the compare target\'s by more than `sameWithin`'),
+  'queries.same': metric('count', 'queries whose nDCG@10 is within `sameWithin` of the compare target\'s'),
+  'ndcg_at_10.diff.median': metric('score', 'median over queries of nDCG@10 minus the compare target\'s'),
+  'overlap_at_10.mean': metric('ratio', 'mean over queries of |top 10 ∩ compare target\'s top 10| / 10'),
+  'overlap_at_10.median': metric('ratio', 'median over queries of |top 10 ∩ compare target\'s top 10| / 10'),
+  threshold: metric('score', 'cosine cut-off: the baseline\'s (`threshold`, or its lowest with precision 0.5), and for the target the lowest that keeps the baseline\'s precision'),
+  'threshold.precision': metric('ratio', 'share of (query, document) pairs at or above `threshold` that the qrels call relevant'),
+  'threshold.recall': metric('ratio', 'share of relevant (query, document) pairs at or above `threshold`'),
+  'migration.documents': metric('count', 'documents the migration cost is for (`corpusSize`, default the dataset\'s corpus)'),
+  'migration.reembed': metric('ms', 'time to embed migration.documents at the docs_per_second this suite measured'),
+  'migration.index_bytes': metric('bytes', 'migration.documents × dimensions × 4 bytes (float32 vectors, no index overhead)'),
 } as const satisfies MetricCatalog;

@@ -34,6 +34,23 @@ export const RETRIEVAL_PARAMS = Type.Object(
         default: {},
       },
     ),
+    movers: Type.Integer({ minimum: 0, maximum: 100, ...withDefault('queries shown each way among the biggest nDCG@10 changes (with `compare:`)', 10) }),
+    sameWithin: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      ...withDefault('an nDCG@10 change of at most this counts as the same (queries.same); below the smallest step of one document moving inside the top 10', 0.01),
+    }),
+    threshold: Type.Optional(
+      Type.Number({
+        minimum: -1,
+        maximum: 1,
+        description:
+          "the compare target's cosine cut-off in use (results scoring at least this are shown); the suite finds the target's cut-off that keeps its precision (default: the compare target's lowest cut-off at which half of the pairs kept are relevant)",
+      }),
+    ),
+    corpusSize: Type.Optional(
+      Type.Integer({ minimum: 1, description: "documents to re-embed and store in the migration cost (default: the dataset's corpus size)" }),
+    ),
     bootstrap: Type.Object(
       {
         resamples: Type.Integer({ minimum: 1000, ...withDefault('paired bootstrap resamples', 2000, ', at least 1000') }),

@@ -107,6 +107,72 @@ describe('runRetrieval', () => {
   });
 });
 
+describe('runRetrieval with compare: what users will see change', () => {
+  type Change = import('./change.ts').RetrievalChange;
+  const value = (out: Awaited<ReturnType<typeof run>>, name: string, side: 'metrics' | 'baselineMetrics' = 'metrics') => out[side]?.[name]?.value;
+
+  it('a model against itself: every query the same, the top 10 shared, the same threshold and precision', async () => {
+    const out = await run(fakeTarget('a', bagOfWords), fakeTarget('b', bagOfWords), { threshold: 0.3 });
+    const change = (out.details as { change: Change }).change;
+    expect([value(out, 'queries.better'), value(out, 'queries.worse'), value(out, 'queries.same')]).toEqual([0, 0, 11]);
+    expect(value(out, 'overlap_at_10.mean')).toBe(1);
+    expect(change.movers.up).toEqual([]);
+    expect(change.movers.down).toEqual([]);
+    expect(change.calibration.reached).toBe(true);
+    expect(value(out, 'threshold.precision')).toBeGreaterThanOrEqual(value(out, 'threshold.precision', 'baselineMetrics')!);
+    expect(value(out, 'threshold', 'baselineMetrics')).toBe(0.3);
+    // 11 queries × 12 documents, each pair counted once per model.
+    expect(change.calibration.candidate.relevantPairs + change.calibration.candidate.irrelevantPairs).toBe(132);
+  });
+
+  it('a candidate that retrieves against a baseline that does not: better queries, movers with both top 5s, migration cost', async () => {
+    const out = await run(fakeTarget('good', bagOfWords), fakeTarget('broken', noise), { movers: 3, corpusSize: 1_000_000 });
+    const change = (out.details as { change: Change }).change;
+    const better = value(out, 'queries.better')!;
+    expect(better).toBeGreaterThan(5);
+    expect(better + value(out, 'queries.worse')! + value(out, 'queries.same')!).toBe(11);
+    expect(value(out, 'ndcg_at_10.diff.median')).toBeGreaterThan(0);
+    expect(value(out, 'overlap_at_10.mean')).toBeLessThan(1);
+    expect(change.movers.up).toHaveLength(3);
+    const top = change.movers.up[0]!;
+    expect(top.delta).toBeCloseTo(top.after - top.before, 3);
+    expect(top.beforeTop).toHaveLength(5);
+    expect(top.afterTop).toHaveLength(5);
+    expect(top.afterTop.some((d) => d.relevant)).toBe(true);
+    expect(top.afterTop[0]!.score).toBeGreaterThanOrEqual(top.afterTop[4]!.score);
+    const perQuery = (out.details as { perQuery: Record<string, number>[] }).perQuery;
+    expect(perQuery.filter((q) => q['ndcg_at_10.delta']! > 0.01)).toHaveLength(better);
+    // Re-embedding a million documents at the rate this suite measured, and their float32 vectors.
+    expect(value(out, 'migration.documents')).toBe(1_000_000);
+    expect(value(out, 'migration.index_bytes')).toBe(1_000_000 * DIMS * 4);
+    expect(value(out, 'migration.reembed')).toBeCloseTo((1_000_000 / value(out, 'docs_per_second')!) * 1000, -1);
+    expect(change.migration.baseline.indexBytes).toBe(1_000_000 * DIMS * 4);
+  });
+
+  it('says so, with no number, when the candidate cannot keep the baseline precision', async () => {
+    const out = await run(fakeTarget('broken', noise), fakeTarget('good', bagOfWords));
+    const change = (out.details as { change: Change }).change;
+    if (change.calibration.reached) {
+      // The noise model reached it by chance at some cut-off: then the precision must really be kept.
+      expect(value(out, 'threshold.precision')).toBeGreaterThanOrEqual(value(out, 'threshold.precision', 'baselineMetrics')!);
+    } else {
+      expect(value(out, 'threshold')).toBeUndefined();
+      expect(change.calibration.note).toMatch(/no candidate cut-off reaches it/);
+    }
+    // No threshold given: the baseline's lowest cut-off at which half of what it keeps is relevant.
+    expect(change.calibration.thresholdSource).toBe('default');
+    expect(value(out, 'threshold.precision', 'baselineMetrics')).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('says when no pair reaches the baseline threshold', async () => {
+    const out = await run(fakeTarget('a', bagOfWords), fakeTarget('b', bagOfWords), { threshold: 0.99 });
+    const change = (out.details as { change: Change }).change;
+    expect(change.calibration.reached).toBe(false);
+    expect(change.calibration.note).toMatch(/no pair scores 0.99 or more with the baseline/);
+    expect(value(out, 'threshold')).toBeUndefined();
+  });
+});
+
 describe('subsetDataset', () => {
   it('keeps every judged document of the sampled queries, fills with others, and is seeded', () => {
     const ds = readBeirDataset(TINY);

@@ -15,6 +15,8 @@ import { HARNESS_VERSION } from '../../provenance.ts';
 import { need, type EmbeddingTarget } from '../../targets/target.ts';
 import { metricWriter, type MetricWriter } from '../catalog.ts';
 import type { Runner, RunnerContext } from '../runner.ts';
+import { ScoreHistogram } from './calibration.ts';
+import { describeChange, MOVER_TOP, putChangeMetrics, type ChangeSide } from './change.ts';
 import { RETRIEVAL_METRICS } from './metrics.ts';
 import type { RetrievalParams } from './params.ts';
 
@@ -131,8 +133,17 @@ function unitMatrix(vectors: Float32Array[], dims: number): Float32Array {
   return out;
 }
 
-/** Exact cosine ranking of every document for every query. */
-export function rankByCosine(documents: Float32Array[], queries: Float32Array[], dims: number, depth = RANKING_DEPTH): number[][] {
+/**
+ * Exact cosine ranking of every document for every query. `visit` sees each query's scores of
+ * every document (reused between queries) with its ranking, for what needs more than the ranks.
+ */
+export function rankByCosine(
+  documents: Float32Array[],
+  queries: Float32Array[],
+  dims: number,
+  depth = RANKING_DEPTH,
+  visit?: (query: number, scores: Float32Array, ranking: number[]) => void,
+): number[][] {
   const docs = unitMatrix(documents, dims);
   const qs = unitMatrix(queries, dims);
   const scores = new Float32Array(documents.length);
@@ -144,8 +155,35 @@ export function rankByCosine(documents: Float32Array[], queries: Float32Array[],
       for (let i = 0; i < dims; i++) s += docs[o + i]! * qs[qo + i]!;
       scores[d] = s;
     }
-    return topK(scores, depth);
+    const ranking = topK(scores, depth);
+    visit?.(q, scores, ranking);
+    return ranking;
   });
+}
+
+interface Ranked {
+  rankings: number[][];
+  /** Scores of each query's first MOVER_TOP documents. */
+  topScores: number[][];
+}
+
+/** A model's rankings, counting every (query, document) score in `histogram` as relevant or not by the qrels. */
+function rankAndCalibrate(dataset: BeirDataset, queries: BeirDataset['queries'], embedded: Embedded, dims: number, histogram: ScoreHistogram): Ranked {
+  const topScores: number[][] = [];
+  const ids = dataset.documents.map((d) => d.id);
+  const rankings = rankByCosine(embedded.documents, embedded.queries, dims, RANKING_DEPTH, (q, scores, ranking) => {
+    const relevant = dataset.qrels.get(queries[q]!.id)!;
+    for (let d = 0; d < scores.length; d++) histogram.add(scores[d]!, (relevant.get(ids[d]!) ?? 0) > 0);
+    topScores[q] = ranking.slice(0, MOVER_TOP).map((d) => scores[d]!);
+  });
+  return { rankings, topScores };
+}
+
+function changeSide(name: string, dims: number, ranked: Ranked, system: SystemScores, histogram: ScoreHistogram, embedded: Embedded, documents: number): ChangeSide {
+  return {
+    name, dimensions: dims, ...ranked, ndcg: system.perQuery.map((q) => q.ndcg_at_10), histogram,
+    docsPerSecond: documents / embedded.documentSeconds, documentSeconds: embedded.documentSeconds,
+  };
 }
 
 function scoreSystem(dataset: BeirDataset, queries: BeirDataset['queries'], rankings: number[][]): SystemScores {
@@ -216,12 +254,30 @@ export const runRetrieval: Runner = async (ctx) => {
   log(`dataset ${dataset.dir}: ${dataset.documents.length} of ${full.documents.length} documents, ${queries.length} of ${full.queries.length} queries, revision ${dataset.revision.slice(0, 12)}`);
 
   const embedded = await embedDataset(ctx, target, dataset, queries, params);
-  const scores = scoreSystem(dataset, queries, rankByCosine(embedded.documents, embedded.queries, target.info().dimensions));
+  const dims = target.info().dimensions;
+  // With a compare target every score is counted for the calibration of the two models.
+  const histogram = compare && new ScoreHistogram(params.threshold === undefined ? [] : [params.threshold]);
+  const ranked = histogram ? rankAndCalibrate(dataset, queries, embedded, dims, histogram) : undefined;
+  const scores = scoreSystem(dataset, queries, ranked?.rankings ?? rankByCosine(embedded.documents, embedded.queries, dims));
   let baseEmbedded: Embedded | undefined;
   let baseScores: SystemScores | undefined;
+  let change: ReturnType<typeof describeChange> | undefined;
+  let baseOut: Writer | undefined;
   if (compare) {
     baseEmbedded = await embedDataset(ctx, compare, dataset, queries, params);
-    baseScores = scoreSystem(dataset, queries, rankByCosine(baseEmbedded.documents, baseEmbedded.queries, compare.info().dimensions));
+    const baseDims = compare.info().dimensions;
+    const baseHistogram = new ScoreHistogram(params.threshold === undefined ? [] : [params.threshold]);
+    const baseRanked = rankAndCalibrate(dataset, queries, baseEmbedded, baseDims, baseHistogram);
+    baseScores = scoreSystem(dataset, queries, baseRanked.rankings);
+    baseOut = modelMetrics(baseScores, baseEmbedded, dataset, queries.length);
+    const n = dataset.documents.length;
+    change = describeChange(
+      dataset,
+      queries,
+      changeSide(target.info().name, dims, ranked!, scores, histogram!, embedded, n),
+      changeSide(compare.info().name, baseDims, baseRanked, baseScores, baseHistogram, baseEmbedded, n),
+      { movers: params.movers, sameWithin: params.sameWithin, threshold: params.threshold, corpusSize: params.corpusSize, datasetDocuments: full.documents.length, batchSize: params.batchSize },
+    );
   }
 
   const bm25 = new Bm25Index(dataset.documents.map((d) => d.text));
@@ -229,6 +285,7 @@ export const runRetrieval: Runner = async (ctx) => {
   const randomScores = scoreSystem(dataset, queries, randomRankings(dataset.documents.length, queries.length, seed));
 
   const out = modelMetrics(scores, embedded, dataset, queries.length);
+  if (change && baseOut) putChangeMetrics(change.change, { candidate: out, baseline: baseOut });
   putRanking(out, bm25Scores.mean, 'bm25.');
   putRanking(out, randomScores.mean, 'random.');
   const metrics = out.metrics;
@@ -253,10 +310,11 @@ export const runRetrieval: Runner = async (ctx) => {
     ...Object.fromEntries(RANKING_METRICS.map((m) => [m, round(scores.perQuery[i]![m])])),
     ...(baseScores ? Object.fromEntries(RANKING_METRICS.map((m) => [`baseline.${m}`, round(baseScores.perQuery[i]![m])])) : {}),
     'bm25.ndcg_at_10': round(bm25Scores.perQuery[i]!.ndcg_at_10),
+    ...(change ? { 'ndcg_at_10.delta': change.perQuery[i]!.delta, overlap_at_10: change.perQuery[i]!.overlap } : {}),
   }));
   return {
     metrics,
-    ...(baseScores && baseEmbedded ? { baselineMetrics: modelMetrics(baseScores, baseEmbedded, dataset, queries.length).metrics } : {}),
+    ...(baseOut ? { baselineMetrics: baseOut.metrics } : {}),
     details: {
       systems: [
         row(target.info().name, scores.mean),
@@ -296,6 +354,7 @@ export const runRetrieval: Runner = async (ctx) => {
           : {}),
       },
       perQuery,
+      ...(change ? { change: change.change } : {}),
     },
     ...(inconclusive ? { inconclusive } : {}),
   };
