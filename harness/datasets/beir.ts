@@ -69,25 +69,37 @@ function idOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : undefined;
 }
 
+/** The documents of a BEIR folder's corpus.jsonl alone (an index needs no queries or qrels). */
+export function readBeirCorpus(dir: string): BeirDocument[] {
+  const file = beirFiles(dir).corpus;
+  return parseCorpus(file, readText(file, 'the documents'));
+}
+
+function parseCorpus(file: string, corpusText: string): BeirDocument[] {
+  const documents: BeirDocument[] = [];
+  const docIds = new Set<string>();
+  for (const { line, value } of jsonLines(file, corpusText)) {
+    const id = idOf(value['_id']);
+    const body = typeof value['text'] === 'string' ? value['text'] : undefined;
+    const title = typeof value['title'] === 'string' ? value['title'] : '';
+    if (id === undefined || body === undefined) throw new BeirDatasetError(`${file}:${line}: a document needs a string "_id" and "text"`);
+    if (docIds.has(id)) throw new BeirDatasetError(`${file}:${line}: document id "${id}" appears twice`);
+    const text = title ? `${title} ${body}` : body;
+    if (text.trim() === '') throw new BeirDatasetError(`${file}:${line}: document "${id}" has no text`);
+    docIds.add(id);
+    documents.push({ id, text });
+  }
+  return documents;
+}
+
 export function readBeirDataset(dir: string, split = 'test'): BeirDataset {
   const files = beirFiles(dir, split);
   const corpusText = readText(files.corpus, 'the documents');
   const queriesText = readText(files.queries, 'the queries');
   const qrelsText = readText(files.qrels, `the relevance judgements of split "${split}"`);
 
-  const documents: BeirDocument[] = [];
-  const docIds = new Set<string>();
-  for (const { line, value } of jsonLines(files.corpus, corpusText)) {
-    const id = idOf(value['_id']);
-    const body = typeof value['text'] === 'string' ? value['text'] : undefined;
-    const title = typeof value['title'] === 'string' ? value['title'] : '';
-    if (id === undefined || body === undefined) throw new BeirDatasetError(`${files.corpus}:${line}: a document needs a string "_id" and "text"`);
-    if (docIds.has(id)) throw new BeirDatasetError(`${files.corpus}:${line}: document id "${id}" appears twice`);
-    const text = title ? `${title} ${body}` : body;
-    if (text.trim() === '') throw new BeirDatasetError(`${files.corpus}:${line}: document "${id}" has no text`);
-    docIds.add(id);
-    documents.push({ id, text });
-  }
+  const documents = parseCorpus(files.corpus, corpusText);
+  const docIds = new Set(documents.map((d) => d.id));
 
   const qrels = new Map<string, Map<string, number>>();
   const qrelLines = qrelsText.split('\n');
