@@ -4,7 +4,7 @@
 // which the steady-state hypothesis (the suite's checks over windows) is judged on.
 import { metric as m, type MetricCatalog } from '../catalog.ts';
 import { INVALID_REASONS, type InvalidReason } from '../../http-client/answer-check.ts';
-import { LOAD_WINDOW_METRICS } from '../server-side/load-window.ts';
+import { LOAD_WINDOW_METRICS, loadTotalCatalog } from '../server-side/load-window.ts';
 
 function invalidReasonCatalog(): Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>> {
   return Object.fromEntries(INVALID_REASONS.map((r) => [`responses.invalid.${r}`, m('count', `checked answers found wrong for reason ${r}`)])) as Record<`responses.invalid.${InvalidReason}`, ReturnType<typeof m>>;
@@ -24,21 +24,11 @@ export const FAULT_METRICS = {
   'hypothesis.during.deviated': m('count', 'windows during faults and their recovery that deviated from the steady state (expected; for the journal)'),
   'load.capacity.rps': m('per_second', 'closed-model throughput measured before the load'),
   'load.rate': m('per_second', 'arrival rate of the load (open model)'),
-  'requests.sent': m('count', 'requests written over the whole load: answered + timeouts + resets + connection errors + lost + unanswered'),
-  'requests.answered': m('count', 'answers of any status over the whole load'),
-  'errors.total': m('count', 'failed requests over the whole load, lost and unanswered ones included'),
-  'errors.rate': m('ratio', 'errors.total / requests.sent over the whole load'),
-  'errors.status': m('count', 'answers with a non-2xx status'),
-  'errors.timeout': m('count', 'requests that timed out'),
-  'errors.reset': m('count', 'requests whose connection was reset'),
-  'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
-  'errors.lost': m('count', 'requests written whose connection then closed without an answer'),
-  'errors.unanswered': m('count', 'requests still in flight at their window’s end after the grace period'),
+  ...loadTotalCatalog('load'),
   'fault.requests.sent': m('count', 'requests sent during faults and their recovery'),
   'fault.errors.total': m('count', 'failed requests during faults and their recovery, lost and unanswered ones included'),
   'fault.errors.lost': m('count', 'requests lost during faults and their recovery'),
   'fault.errors.unanswered': m('count', 'requests unanswered during faults and their recovery'),
-  'responses.checked': m('count', '2xx answers checked (shape, count, order, dimension, finite values, same text same vector)'),
   'responses.invalid': m('count', 'checked answers of the target found wrong: wrong answers served, which must be 0 (answers the fault proxy rewrote on purpose are counted in responses.rewritten instead)'),
   ...invalidReasonCatalog(),
   'responses.rewritten': m('count', '2xx answers the fault proxy rewrote on purpose during an answer-rewriting network fault (malformed_json, wrong_content_type, wrong_vector_count, wrong_dimension, perturb_vectors), checked like any answer but counted apart from the target’s'),

@@ -4,6 +4,7 @@
 import { errorTotal } from '../../http-client/phase.ts';
 import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
+import { putLoadTotals } from '../server-side/load-window.ts';
 import { FAULT_METRICS } from './metrics.ts';
 import type { ActivityStatus, FaultRecord } from './timeline.ts';
 import type { Tally } from '../../http-client/tally.ts';
@@ -71,24 +72,12 @@ export function summarise(input: SummaryInput): { metrics: Metrics; unmeasured: 
 
   out.put('load.capacity.rps', input.capacityRps);
   out.put('load.rate', input.rate);
-  const errors = errorTotal(total.errors);
-  out.set('requests.sent', total.sent);
-  out.set('requests.answered', total.answered);
-  out.set('errors.total', errors);
-  if (total.sent > 0) out.set('errors.rate', errors / total.sent);
-  out.set('errors.status', total.errors.status);
-  out.set('errors.timeout', total.errors.timeout);
-  out.set('errors.reset', total.errors.reset);
-  out.set('errors.connection', total.errors.connection);
-  out.set('errors.lost', total.errors.lost);
-  out.set('errors.unanswered', total.errors.unanswered);
+  putLoadTotals(out, total);
   const during = injected.map((f) => f.tally);
   out.set('fault.requests.sent', during.reduce((a, t) => a + t.sent, 0));
   out.set('fault.errors.total', during.reduce((a, t) => a + errorTotal(t.errors), 0));
   out.set('fault.errors.lost', during.reduce((a, t) => a + t.errors.lost, 0));
   out.set('fault.errors.unanswered', during.reduce((a, t) => a + t.errors.unanswered, 0));
-  out.set('responses.checked', total.checked);
-  out.set('responses.invalid', total.invalid);
   for (const [reason, n] of Object.entries(total.invalidByReason)) out.set(`responses.invalid.${reason}` as keyof typeof FAULT_METRICS & string, n);
   out.set('responses.rewritten', total.rewritten.checked);
   out.set('responses.rewritten.caught', total.rewritten.caught);

@@ -1,7 +1,9 @@
 // The figures every window of an open-model load carries, whichever kind runs it (fault, soak,
 // canary): the slice's request accounting and its latency. One catalog and one writer, so the
-// report's time series and checks over windows read the same names with the same meaning.
+// report's time series and checks over windows read the same names with the same meaning; the
+// same for the whole load's accounting, summed over its windows.
 import { errorTotal, type PhaseResult } from '../../http-client/phase.ts';
+import type { Tally } from '../../http-client/tally.ts';
 import { latencyCatalog, metric as m, type MetricCatalog, type MetricWriter } from '../catalog.ts';
 
 export const LOAD_WINDOW_METRICS = {
@@ -27,4 +29,34 @@ export function putLoadWindow(out: MetricWriter<typeof LOAD_WINDOW_METRICS>, r: 
   out.set('errors.lost', r.errors.lost);
   out.set('errors.unanswered', r.errors.unanswered);
   out.putAll((r.corrected ?? r.latency).toMetrics(''));
+}
+
+/** The accounting of a whole open-model load, summed over its windows; `over` names the span in the descriptions ("load", "run"). */
+export function loadTotalCatalog(over: string) {
+  return {
+    'requests.sent': m('count', `requests written over the whole ${over}: answered + timeouts + resets + connection errors + lost + unanswered`),
+    'requests.answered': m('count', `answers of any status over the whole ${over}`),
+    'errors.total': m('count', `failed requests over the whole ${over}, lost and unanswered ones included`),
+    'errors.rate': m('ratio', `errors.total / requests.sent over the whole ${over}`),
+    'errors.status': m('count', 'answers with a non-2xx status'),
+    'errors.timeout': m('count', 'requests that timed out'),
+    'errors.reset': m('count', 'requests whose connection was reset'),
+    'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
+    'errors.lost': m('count', 'requests written whose connection then closed without an answer'),
+    'errors.unanswered': m('count', 'requests still in flight at their window’s end after the grace period'),
+    'responses.checked': m('count', '2xx answers checked (shape, count, order, dimension, finite values, same text same vector)'),
+    'responses.invalid': m('count', 'checked answers found wrong'),
+  } as const satisfies MetricCatalog;
+}
+
+/** Writes a whole load's accounting; with nothing sent there is no error rate. */
+export function putLoadTotals(out: MetricWriter<ReturnType<typeof loadTotalCatalog>>, t: Tally): void {
+  const errors = errorTotal(t.errors);
+  out.set('requests.sent', t.sent);
+  out.set('requests.answered', t.answered);
+  out.set('errors.total', errors);
+  out.put('errors.rate', t.sent > 0 ? errors / t.sent : undefined);
+  for (const kind of ['status', 'timeout', 'reset', 'connection', 'lost', 'unanswered'] as const) out.set(`errors.${kind}`, t.errors[kind]);
+  out.set('responses.checked', t.checked);
+  out.set('responses.invalid', t.invalid);
 }

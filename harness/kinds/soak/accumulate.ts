@@ -2,12 +2,12 @@
 // run's totals and statistics across windows, all in fixed-size state (window-stats.ts): request
 // accounting summed, latency histograms merged into one, the per-window p95 in running
 // statistics, memory in compacted points for the leak verdict. Nothing is kept per window.
-import { errorTotal, type PhaseResult } from '../../http-client/phase.ts';
+import type { PhaseResult } from '../../http-client/phase.ts';
 import { addToTally, emptyTally, type Tally } from '../../http-client/tally.ts';
 import { LatencyHistogram } from '../../metrics/latency.ts';
 import type { Metrics } from '../../result.ts';
 import { metricWriter } from '../catalog.ts';
-import { putLoadWindow } from '../server-side/load-window.ts';
+import { putLoadTotals, putLoadWindow } from '../server-side/load-window.ts';
 import { judgeWindows, type WindowVerdict } from '../memory/leak-windows.ts';
 import { MIN_AFTER_GC_PER_WINDOW, MIN_RAW_PER_WINDOW } from '../memory/leaks.ts';
 import { SOAK_METRICS, SOAK_WINDOW_METRICS } from './metrics.ts';
@@ -130,26 +130,14 @@ export class SoakAccumulator {
     const out = metricWriter(SOAK_METRICS);
     const unmeasured: Record<string, string> = {};
     const t = this.total;
-    const errors = errorTotal(t.errors);
     out.set('soak.duration', this.firstStartMs === undefined ? 0 : this.lastEndMs - this.firstStartMs);
     out.set('windows', this.windows);
     out.set('windows.judged', this.judged);
     out.put('load.capacity.rps', opts.capacityRps);
     out.put('load.rate', opts.rate);
-    out.set('requests.sent', t.sent);
-    out.set('requests.answered', t.answered);
+    putLoadTotals(out, t);
     out.put('throughput.rps', this.windowMs > 0 ? (this.okInWindows * 1000) / this.windowMs : undefined);
     out.putAll(this.latency.toMetrics(''));
-    out.set('errors.total', errors);
-    out.put('errors.rate', t.sent > 0 ? errors / t.sent : undefined);
-    out.set('errors.status', t.errors.status);
-    out.set('errors.timeout', t.errors.timeout);
-    out.set('errors.reset', t.errors.reset);
-    out.set('errors.connection', t.errors.connection);
-    out.set('errors.lost', t.errors.lost);
-    out.set('errors.unanswered', t.errors.unanswered);
-    out.set('responses.checked', t.checked);
-    out.set('responses.invalid', t.invalid);
     out.put('availability', t.sent > 0 ? this.okValid / t.sent : undefined);
     if (t.sent === 0) unmeasured['availability'] = unmeasured['errors.rate'] = 'no request was sent';
 

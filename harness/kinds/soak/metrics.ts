@@ -4,7 +4,7 @@
 // the harness's own RSS. Per suite: the same accounting over the whole run, and the statistics
 // across windows the plan's checks read (latency variation, availability, memory growth).
 import { latencyCatalog, metric as m, type MetricCatalog } from '../catalog.ts';
-import { LOAD_WINDOW_METRICS } from '../server-side/load-window.ts';
+import { LOAD_WINDOW_METRICS, loadTotalCatalog } from '../server-side/load-window.ts';
 
 export const SOAK_WINDOW_METRICS = {
   ...LOAD_WINDOW_METRICS,
@@ -27,24 +27,13 @@ export const SOAK_METRICS = {
   'windows.judged': m('count', 'windows the statistics across windows used (after settle)'),
   'load.capacity.rps': m('per_second', 'closed-model throughput measured before the load'),
   'load.rate': m('per_second', 'arrival rate of the load (open model)'),
-  'requests.sent': m('count', 'requests written over the whole run: answered + timeouts + resets + connection errors + lost + unanswered'),
-  'requests.answered': m('count', 'answers of any status over the whole run'),
+  ...loadTotalCatalog('run'),
   'throughput.rps': m('per_second', '2xx answers per second over the whole run'),
   ...latencyCatalog('', '2xx answers over the whole run (the windows’ histograms merged), corrected for coordinated omission'),
   'latency.p95.cv': m('ratio', 'coefficient of variation of the per-window p95 (standard deviation / mean over the judged windows)'),
   'latency.p95.windows.min': m('ms', 'lowest per-window p95 over the judged windows'),
   'latency.p95.windows.max': m('ms', 'highest per-window p95 over the judged windows'),
   availability: m('ratio', '2xx answers that passed their check / requests sent, over the whole run (every request counted)'),
-  'errors.total': m('count', 'failed requests over the whole run, lost and unanswered ones included'),
-  'errors.rate': m('ratio', 'errors.total / requests.sent over the whole run'),
-  'errors.status': m('count', 'answers with a non-2xx status'),
-  'errors.timeout': m('count', 'requests that timed out'),
-  'errors.reset': m('count', 'requests whose connection was reset'),
-  'errors.connection': m('count', 'requests that failed to connect or hit another socket error'),
-  'errors.lost': m('count', 'requests written whose connection then closed without an answer'),
-  'errors.unanswered': m('count', 'requests still in flight at their window’s end after the grace period'),
-  'responses.checked': m('count', '2xx answers checked (shape, count, order, dimension, finite values, same text same vector)'),
-  'responses.invalid': m('count', 'checked answers found wrong'),
   'cache.hit_rate': m('ratio', 'server cache hits / lookups of texts sent before, over the windows (embedgate serve’s /metrics)'),
   'leak.suspected': m('count', 'memory series whose growth across the windows is a leak by the window verdict (Theil–Sen over window medians, its lower bound and its last third both above the allowance)'),
   'leak.anon.slope': m('bytes', 'Theil–Sen slope of the window medians of anonymous memory, per request'),
