@@ -34,6 +34,11 @@ Usage:
   embedgate canary export <suite.yaml> [--out <dir>]
                                         a canary suite as an Argo Rollouts Rollout + AnalysisTemplate
                                         and a Flagger Canary + MetricTemplates (Prometheus queries)
+  embedgate merge <shard dir>... [--max-skew 1s] [--out <dir>]
+                                        merge the run directories of a sharded run (--shard i/n) into one
+                                        report: histograms and counts merged, checks judged on the union
+  embedgate k8s-job <suite.yaml> --shards N [--image IMG] [--start-at T] [--out file.yaml]
+                                        a Kubernetes Indexed Job running the suite as N shards, and the merge
   embedgate serve --model <name|path> [--port N] [--host 127.0.0.1]
                                         serve the model over an OpenAI-compatible HTTP API
                                         ("embedgate serve --help" for its options)
@@ -44,6 +49,8 @@ Options:
   --out <dir>                 reports root (default: reports/, or EMBEDGATE_REPORTS_DIR)
   --seed <n>                  seed for everything random (default 1)
   --duration <d>              run, gate: how long soak suites run (e.g. 1m, 2h, 24h); names the suites it changed
+  --shard <i/n>               run, gate: run shard i (from 0) of n: 1/n of each load phase's connections
+                              and rate; with --start-at <ISO time> or --barrier <file|loopback URL>
   --out-of-order              run a gate although earlier gates have not passed for these models
                               (recorded; without it the verdict is marked "out of order")
   -h, --help                  this text
@@ -102,6 +109,10 @@ async function dispatch(command: string, rest: string[], values: ParsedValues, a
       return await (await import('./commands/selfcheck.ts')).selfcheckCommand(values, argv);
     case 'canary':
       return await (await import('./commands/canary.ts')).canaryCommand(rest, values);
+    case 'merge':
+      return await (await import('./commands/merge.ts')).mergeCommand(rest, values);
+    case 'k8s-job':
+      return (await import('./commands/k8s-job.ts')).k8sJobCommand(rest, values);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -132,6 +143,12 @@ export async function main(argv: string[]): Promise<number> {
         'out-of-order': { type: 'boolean' },
         noise: { type: 'string' },
         last: { type: 'string' },
+        shard: { type: 'string' },
+        'start-at': { type: 'string' },
+        barrier: { type: 'string' },
+        'max-skew': { type: 'string' },
+        shards: { type: 'string' },
+        image: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },

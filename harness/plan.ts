@@ -87,6 +87,8 @@ export interface SuitePlan {
   checks: PlannedCheck[];
   /** Overall time limit for the suite in ms. */
   timeoutMs: number;
+  /** `--shard i/n`: this process runs shard `index` of `count` (harness/shard/); its params are already this shard's share. */
+  shard?: { index: number; count: number };
 }
 
 export interface GatePlan {

@@ -21,6 +21,15 @@ export type ParsedValues = {
   noise?: string;
   /** status: entries shown per gate. */
   last?: string;
+  /** run and gate: run shard i of n (harness/shard/); --start-at or --barrier starts the shards together. */
+  shard?: string;
+  'start-at'?: string;
+  barrier?: string;
+  /** merge: start skew beyond which a shard gets a warning (default 1s). */
+  'max-skew'?: string;
+  /** k8s-job: how many shards, which image, where to write the documents. */
+  shards?: string;
+  image?: string;
 };
 
 export class UsageError extends Error {}

@@ -12,6 +12,8 @@ import { annotateRun, recordRun } from '../history/record-run.ts';
 import { applyDurationOverride } from './duration-override.ts';
 import { loadFiles } from './load-files.ts';
 import { parseModelOverrides, type ParsedValues } from './options.ts';
+import { parseShardOptions } from '../shard/spec.ts';
+import { prepareShard, shardExitCode, startShard } from '../shard/run-shard.ts';
 
 export function newRunId(label: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -20,13 +22,16 @@ export function newRunId(label: string): string {
 
 export async function runFiles(files: string[], label: string, values: ParsedValues, argv: string[]): Promise<number> {
   const overrides = parseModelOverrides(values.model);
+  const shard = parseShardOptions(values);
   const loaded = loadFiles(files, overrides);
   if (Array.isArray(loaded)) {
     process.stderr.write(formatConfigErrors(loaded) + '\n');
     return EXIT.usage;
   }
   if (values.duration !== undefined) for (const line of applyDurationOverride(values.duration, loaded.suites)) process.stderr.write(`${line}\n`);
-  const runId = newRunId(label);
+  const sharded = shard ? prepareShard(shard, loaded, process.env) : undefined;
+  for (const line of sharded?.lines ?? []) process.stderr.write(`${line}\n`);
+  const runId = newRunId(shard ? `${label}-shard${shard.index}of${shard.count}` : label);
   const reportsRoot = resolveOutputRoot(values.out);
   const outDir = join(reportsRoot, runId);
   const controller = new AbortController();
@@ -39,6 +44,7 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
   process.on('SIGTERM', onSignal);
   const targets = new TargetPool({ overrides, env: process.env, onLog: (m) => process.stderr.write(`${m}\n`) });
   try {
+    if (shard && sharded) await startShard(shard, loaded, sharded.wholeOnShard0, runId, outDir, controller.signal);
     const report = await runPlan({
       runId,
       outDir,
@@ -58,6 +64,8 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
         }
       },
     });
+    // A shard's verdict is of its share only: the ledger and history get the merged run, not it.
+    if (shard) return shardExitCode(report, shard);
     // History and ledger are the run's record, not its verdict: a failure to write them is shown, and the exit code stays.
     for (const problem of recordRun(report, outDir, reportsRoot)) process.stderr.write(`embedgate: ${problem}\n`);
     return report.exitCode;

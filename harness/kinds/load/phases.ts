@@ -108,7 +108,9 @@ export async function runPhases(ctx: Pick<RunnerContext, 'plan' | 'emit' | 'sign
     for (let round = 0; round < rounds && !signal.aborted; round++) {
       for (const run of sides) {
         if (signal.aborted) break;
-        if (name === 'sequential') record(run, await phase(run, name, 1, duration));
+        // One connection cannot be split: with --shard only shard 0 runs it, the others wait as long so later phases line up.
+        if (name === 'sequential' && (plan.shard?.index ?? 0) > 0) await new Promise<void>((r) => setTimeout(r, duration));
+        else if (name === 'sequential') record(run, await phase(run, name, 1, duration));
         else if (name === 'closed') record(run, await phase(run, name, connections, duration, undefined, round * CLOSED_RANGE));
         else if (name === 'open') {
           const capacity = capacityOf(run);

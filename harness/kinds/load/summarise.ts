@@ -162,6 +162,15 @@ function phaseRow(r: PhaseResult) {
     generator: r.generator,
     ...(r.targetCpu ? { targetCpuCores: r.targetCpu } : {}),
     histogram: lat.encode(),
+    // The rest is what `embedgate merge` needs to rebuild this phase exactly from several shards.
+    ...(r.corrected ? { uncorrectedHistogram: r.latency.encode() } : {}),
+    sent: r.sent,
+    answered: r.answered,
+    late: r.late,
+    graceMs: Math.round(r.graceMs),
+    checked: r.checked,
+    invalid: r.invalid,
+    checkMs: r.checkMs,
   };
 }
 
