@@ -7,13 +7,37 @@ import type { CheckExpression } from './gates/expression.ts';
  * URL; for `swarm` (kind swarm only) the simulation runs alone, with no embedder.
  */
 export interface TargetRef {
-  type: 'gguf' | 'http' | 'swarm';
+  type: 'gguf' | 'http' | 'mcp' | 'swarm';
   name: string;
   position?: SourcePosition;
   /** For gguf targets: the model the name resolved to at load time (harness/config/models.ts). */
   model?: ResolvedModel;
   /** For http targets: the URL and what the suite says about the model behind it. */
   http?: HttpTargetSpec;
+  /** For mcp targets: how to reach the MCP server and which of its tools embed and search. */
+  mcp?: McpTargetSpec;
+}
+
+/**
+ * `target: { mcp: { command: [argv…] | url: URL, tools?, model?, queryPrefix?, documentPrefix?, cwd?, callTimeout? } }`:
+ * an MCP server started as a child over stdio, or reached over Streamable HTTP on loopback
+ * (harness/targets/mcp/).
+ */
+export interface McpTargetSpec {
+  transport: { type: 'stdio'; command: string[]; cwd: string } | { type: 'http'; url: string };
+  tools: McpToolMapping;
+  /** `model:` resolved: fills `{model}` in the command, and gives the prefixes unless the suite sets them. */
+  model?: ResolvedModel;
+  queryPrefix?: string;
+  documentPrefix?: string;
+  /** Per tool call. */
+  callTimeoutMs: number;
+}
+
+/** Which tools and arguments embed and search, and dotted paths into their results (docs/mcp.md). */
+export interface McpToolMapping {
+  embed: { name: string; texts: string; result: string };
+  search: { name: string; query: string; k: string; results: string; id: string; score: string };
 }
 
 /** `target: { http: URL, model?, apiKeyEnv?, queryPrefix?, documentPrefix? }` in a suite. */

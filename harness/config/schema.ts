@@ -4,6 +4,7 @@
 import { paramsJsonSchema } from '../kinds/params.ts';
 import { SUITE_KINDS, type KindRegistry } from '../kinds/registry.ts';
 import { DURATION_PATTERN } from './duration.ts';
+import { MCP_TARGET_SCHEMA } from './mcp-target.ts';
 import { REFERENCE_SCHEMA } from './reference.ts';
 import { CHECK_ITEM_SCHEMA } from './window-rule.ts';
 
@@ -13,12 +14,13 @@ export const SUITE_NAME_PATTERN = '^[a-z0-9][a-z0-9._-]*$';
 
 const target = (what: string): Schema => ({
   type: 'object',
-  description: `${what}: { gguf: <model name from suites/models.yaml or path to a .gguf file> } or { http: <URL of an OpenAI-compatible server>, model?, apiKeyEnv?, queryPrefix?, documentPrefix? }`,
+  description: `${what}: { gguf: <model name from suites/models.yaml or path to a .gguf file> } or { http: <URL of an OpenAI-compatible server>, model?, apiKeyEnv?, queryPrefix?, documentPrefix? } or { mcp: { command: [argv…] | url: <loopback URL>, tools?, model?, … } }`,
   additionalProperties: false,
   minProperties: 1,
   properties: {
     gguf: { type: 'string', minLength: 1, description: 'a model name from suites/models.yaml (baseline, candidate, …) or a path to a .gguf file, relative to the suite file' },
     http: { type: 'string', pattern: '^https?://', description: 'base URL of an OpenAI-compatible embeddings server, e.g. http://127.0.0.1:8080' },
+    mcp: MCP_TARGET_SCHEMA,
     swarm: { const: 'simulated', description: 'kind swarm only: the simulated swarm alone, doing simulated work (give gguf or http instead for real work)' },
     model: { type: 'string', minLength: 1, description: 'http only: model id sent with each request (default: the first one the server lists at /v1/models)' },
     apiKeyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'http only: environment variable holding the API key, sent as Authorization: Bearer' },

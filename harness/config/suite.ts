@@ -9,9 +9,10 @@ import path from 'node:path';
 import { DEFAULT_TIMEOUT_MS } from '../kinds/kind.ts';
 import { decodeParams } from '../kinds/params.ts';
 import { kindNamed, SUITE_KINDS, type KindRegistry } from '../kinds/registry.ts';
-import type { HttpTargetSpec, SuitePlan, TargetRef } from '../plan.ts';
+import type { HttpTargetSpec, ResolvedModel, SuitePlan, TargetRef } from '../plan.ts';
 import { parseDuration } from './duration.ts';
 import { sortConfigErrors, type ConfigError, type LoadResult } from './errors.ts';
+import { readMcpTarget } from './mcp-target.ts';
 import { ModelResolutionError, resolveModel, type ModelCatalog } from './models.ts';
 import { readReference } from './reference.ts';
 import { buildSuiteSchema } from './schema.ts';
@@ -102,19 +103,20 @@ function targetRef(source: YamlSource, key: 'target' | 'compare', context: LoadC
   const value = (source.data as Record<string, unknown>)[key];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const fields = value as Record<string, unknown>;
-  const types = Object.keys(fields).filter((type) => type === 'gguf' || type === 'http' || type === 'swarm');
+  const types = Object.keys(fields).filter((type) => type === 'gguf' || type === 'http' || type === 'mcp' || type === 'swarm');
   const at = (segments: (string | number)[]) => ({ file: source.file, ...positionOf(source, segments, 'key'), path: formatPath(segments) });
   if (types.length !== 1) {
     errors.push({
       file: source.file,
       ...positionOf(source, [key]),
       path: key,
-      message: `${key} must have exactly one key of gguf and http, ${types.length === 0 ? 'found neither' : 'found both'}`,
-      expected: 'exactly one of gguf: <model name or .gguf path> or http: <URL>',
+      message: `${key} must have exactly one key of gguf, http and mcp, ${types.length === 0 ? 'found none' : `found ${types.join(' and ')}`}`,
+      expected: 'exactly one of gguf: <model name or .gguf path>, http: <URL> or mcp: { command: [argv…] | url: <URL> }',
     });
     return undefined;
   }
-  const type = types[0] as 'gguf' | 'http' | 'swarm';
+  const type = types[0] as 'gguf' | 'http' | 'mcp' | 'swarm';
+  if (type === 'mcp') return mcpTargetRef(source, key, fields, context, errors);
   const name = fields[type];
   if (typeof name !== 'string') return undefined; // the schema reports the type
   const segments = [key, type];
@@ -133,17 +135,32 @@ function targetRef(source: YamlSource, key: 'target' | 'compare', context: LoadC
     return undefined;
   }
   try {
-    const model = resolveModel(name, {
-      ...(context.overrides ? { overrides: context.overrides } : {}),
-      ...(context.env ? { env: context.env } : {}),
-      ...(context.catalog ? { catalog: context.catalog } : {}),
-      ...(context.cwd ? { cwd: context.cwd } : {}),
-      baseDir: path.dirname(source.file),
-    });
+    const model = resolveSuiteModel(name, source, context);
     return { type, name, position, model };
   } catch (cause) {
     if (!(cause instanceof ModelResolutionError)) throw cause;
     errors.push({ ...position, path: formatPath(segments), message: cause.message, expected: cause.expected });
     return undefined;
   }
+}
+
+function resolveSuiteModel(name: string, source: YamlSource, context: LoadContext): ResolvedModel {
+  return resolveModel(name, {
+    ...(context.overrides ? { overrides: context.overrides } : {}),
+    ...(context.env ? { env: context.env } : {}),
+    ...(context.catalog ? { catalog: context.catalog } : {}),
+    ...(context.cwd ? { cwd: context.cwd } : {}),
+    baseDir: path.dirname(source.file),
+  });
+}
+
+/** `{ mcp: { … } }`: everything about an MCP server sits inside its own block (harness/config/mcp-target.ts). */
+function mcpTargetRef(source: YamlSource, key: 'target' | 'compare', fields: Record<string, unknown>, context: LoadContext, errors: ConfigError[]): TargetRef | undefined {
+  for (const k of Object.keys(fields).filter((k) => k !== 'mcp')) {
+    errors.push({ file: source.file, ...positionOf(source, [key, k], 'key'), path: formatPath([key, k]), message: `'${k}' beside mcp: is not read`, expected: `put it inside the mcp: block (mcp: { …, ${k}: … })` });
+  }
+  const spec = readMcpTarget(source, key, { resolveModel: (name) => resolveSuiteModel(name, source, context) }, errors);
+  if (!spec) return undefined;
+  const name = spec.transport.type === 'http' ? spec.transport.url : spec.transport.command.join(' ');
+  return { type: 'mcp', name, position: { file: source.file, ...positionOf(source, [key, 'mcp'], 'key') }, mcp: spec };
 }

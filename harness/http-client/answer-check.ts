@@ -110,6 +110,19 @@ export class AnswerChecker {
   check(body: string, inputs: readonly string[] | undefined, meta: AnswerMeta = {}): InvalidReason | undefined {
     const started = performance.now();
     const reason = meta.contentType !== undefined && !JSON_CONTENT_TYPE.test(meta.contentType) ? 'content-type' : this.reason(body, inputs, !meta.rewritten);
+    return this.count(reason, started, meta);
+  }
+
+  /**
+   * Like check, for an answer that arrived already parsed in the shape of an OpenAI embeddings
+   * answer ({data: [{embedding, index}]}): an MCP tool result, read through the target's mapping.
+   */
+  checkParsed(parsed: unknown, inputs: readonly string[] | undefined): InvalidReason | undefined {
+    const started = performance.now();
+    return this.count(this.reasonOf(parsed, inputs, true), started, {});
+  }
+
+  private count(reason: InvalidReason | undefined, started: number, meta: AnswerMeta): InvalidReason | undefined {
     this.ms += performance.now() - started;
     if (meta.rewritten) {
       this.rewritten.checked++;
@@ -134,6 +147,10 @@ export class AnswerChecker {
     } catch {
       return 'json';
     }
+    return this.reasonOf(parsed, inputs, remember);
+  }
+
+  private reasonOf(parsed: unknown, inputs: readonly string[] | undefined, remember: boolean): InvalidReason | undefined {
     const data = (parsed as { data?: unknown } | null)?.data;
     if (!Array.isArray(data)) return 'shape';
     if (inputs && data.length !== inputs.length) return 'count';

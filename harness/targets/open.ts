@@ -21,11 +21,12 @@ export class TargetPool {
   constructor(private readonly options: TargetOptions = {}) {}
 
   /** A gguf or http target embeds and has a model; the simulated swarm has neither. */
-  get(ref: TargetRef & { type: 'gguf' | 'http' }): Promise<EmbeddingTarget>;
+  get(ref: TargetRef & { type: 'gguf' | 'http' | 'mcp' }): Promise<EmbeddingTarget>;
   get(ref: TargetRef): Promise<Target>;
   get(ref: TargetRef): Promise<Target> {
     // Two http targets at one URL may name different models or prefixes: they are different targets.
-    const key = ref.type === 'http' ? `http:${JSON.stringify(ref.http ?? { url: ref.name })}` : `${ref.type}:${ref.name}`;
+    const key =
+      ref.type === 'http' ? `http:${JSON.stringify(ref.http ?? { url: ref.name })}` : ref.type === 'mcp' ? `mcp:${JSON.stringify(ref.mcp ?? ref.name)}` : `${ref.type}:${ref.name}`;
     let target = this.opened.get(key);
     if (!target) {
       target = this.open(ref);
@@ -40,6 +41,12 @@ export class TargetPool {
     if (ref.type === 'swarm') return new SimulationOnlyTarget(ref.name);
     if (ref.type === 'http') {
       return openHttpTarget(ref.http ?? { url: ref.name }, { ref: `http:${ref.name}`, env: this.options.env ?? process.env });
+    }
+    if (ref.type === 'mcp') {
+      if (!ref.mcp) throw new Error(`mcp target ${ref.name}: no mcp: block (the suite loader builds it)`);
+      const model = ref.mcp.model ? await this.resolve(ref.mcp.model.name, ref.mcp.model) : undefined;
+      const { openMcpTarget } = await import('./mcp/target.ts');
+      return openMcpTarget({ ...ref.mcp, ...(model ? { model } : {}) }, { ref: `mcp:${ref.name}`, env: this.options.env ?? process.env, ...(this.options.onLog ? { onLog: this.options.onLog } : {}) });
     }
     const model = await this.resolve(ref.name, ref.model);
     return openGgufTarget(model, { onLog: this.options.onLog });

@@ -1,6 +1,7 @@
 // What a runner can ask of a system under test. Every target describes itself and closes; the
 // rest are capabilities a target has or lacks. A runner asks with need() or has(), never by
 // class, so a new target type (mcp, a reference engine) plugs in by what it can do.
+import type { PhaseResult, PhaseSpec } from '../http-client/phase.ts';
 import type { ModelInfo, TargetDescription } from '../result.ts';
 
 export interface Target {
@@ -23,6 +24,21 @@ export interface Target {
   measureCeiling?(texts: readonly string[], opts: CeilingOptions): Promise<CeilingResult>;
   /** Stops the target's process and starts it again; resolves once it embeds again. */
   restart?(): Promise<void>;
+  /** The k documents of the target's own index nearest to a raw query (the target adds its query prefix), best first. */
+  search?(query: string, k: number): Promise<SearchHit[]>;
+  /** Runs one load phase over the target's own protocol (mcp: tool calls), accounted and checked as runPhase does over HTTP. */
+  drivePhase?(spec: PhaseSpec, settings: DriveSettings): Promise<PhaseResult>;
+}
+
+/** One hit of a target's own search: a document id of its index and its score. */
+export interface SearchHit {
+  id: string;
+  score: number;
+}
+
+/** How drivePhase holds its sessions: one per virtual user for the whole suite, or a new one per call. */
+export interface DriveSettings {
+  session: 'per-user' | 'per-call';
 }
 
 /** What most kinds need: a model and a way to embed. */
@@ -134,6 +150,8 @@ const ABILITY: Record<Capability, string> = {
   openCopy: 'open a copy of its model in a process of its own',
   measureCeiling: 'measure an in-process ceiling',
   restart: 'restart',
+  search: 'search its own index',
+  drivePhase: 'drive a load phase over its own protocol',
 };
 
 /** A runner needs a capability the target lacks. */

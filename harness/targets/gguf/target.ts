@@ -55,7 +55,7 @@ interface OpenedAs {
   closeGraceMs: number;
 }
 
-export class GgufTarget implements EmbeddingTarget, Required<Target> {
+export class GgufTarget implements EmbeddingTarget, Required<Omit<Target, 'search' | 'drivePhase'>> {
   private closed = false;
   /** How many texts were cut to the context so far (overflow: 'truncate'). */
   truncatedTexts = 0;
