@@ -49,7 +49,6 @@ export async function openSide(
   server: ServerParams,
   opts: SideOptions,
 ): Promise<Side> {
-  const label = target.describe().ref;
   const http = need(target, 'a load or memory suite', 'serveHttp');
   const oom = cgroupOomKills();
   const endpoint = await http.serveHttp({
@@ -57,6 +56,12 @@ export async function openSide(
     ...(opts.gcEveryMs !== undefined ? { gcEveryMs: opts.gcEveryMs } : {}),
     ...(opts.onLog ? { onLog: opts.onLog } : {}),
   });
+  return sideAt(role, target, endpoint, opts, oom);
+}
+
+/** A side at an endpoint already there (a target that drives its own phases gives one of its own: kinds/load/driven-side.ts). */
+export function sideAt(role: Side['role'], target: Target, endpoint: HttpEndpoint, opts: SideOptions, oom = cgroupOomKills()): Side {
+  const label = target.describe().ref;
   const side: Side = { role, label, target, url: endpoint.url, modelId: endpoint.modelId, endpoint };
   if (oom !== undefined) side.oomKillsBefore = oom;
   if (endpoint.server) side.serve = endpoint.server;

@@ -46,6 +46,12 @@ export const LOAD_PARAMS = Type.Object(
     saturationCores: Type.Number({ exclusiveMinimum: 0, ...withDefault('CPU of the generator, in cores, at which it counts as saturated', 0.9) }),
     sampleInterval: Duration(withDefault('memory sampling interval', '500ms', '; at most 1s')),
     server: serverParams('how the harness starts `embedgate serve` for gguf targets (ignored for http targets)'),
+    mcp: Type.Object(
+      {
+        session: StringEnum(['per-user', 'per-call'] as const, withDefault('mcp targets: one MCP session per virtual user, opened once (per-user), or a new session for every tool call (per-call, Streamable HTTP only; its latency includes the handshake)', 'per-user')),
+      },
+      { additionalProperties: false, default: {}, description: 'how an mcp target is driven (ignored for other targets)' },
+    ),
     answers: Type.Object(
       {
         share: Type.Number({ exclusiveMinimum: 0, maximum: 1, ...withDefault('share of 2xx answers checked (shape, one vector per input in order, dimension, finite values, norm, same text same vector)', 1) }),

@@ -1,12 +1,13 @@
 // The measuring loop of a load suite: warm-up, the in-process ceiling rounds, then each phase
 // round by round, A (compare) then B (target), so both sides run under the same conditions.
 import { inputsOfBodyAt } from '../../http-client/bodies.ts';
-import { errorTotal, runPhase, type PhaseResult } from '../../http-client/phase.ts';
+import { errorTotal, type PhaseResult } from '../../http-client/phase.ts';
 import { mean, median } from '../../metrics/statistics.ts';
 import { coresBetween, treeCpuSeconds } from '../../probes/process-cpu.ts';
 import { has } from '../../targets/target.ts';
 import type { RunnerContext } from '../runner.ts';
 import type { LoadParams } from './params.ts';
+import { phaseDriver } from './driven-side.ts';
 import { recover } from './recover.ts';
 import { CLOSED_RANGE, type SideRun } from './side-run.ts';
 
@@ -61,7 +62,7 @@ export async function runPhases(ctx: Pick<RunnerContext, 'plan' | 'emit' | 'sign
     const root = run.side.rootPid;
     const cpuBefore = root === undefined ? undefined : treeCpuSeconds(root);
     const cpuStarted = performance.now();
-    const result = await runPhase({
+    const result = await phaseDriver(run.side.target, p.mcp)({
       name,
       url: run.side.url,
       bodies: run.bodies.bodies,

@@ -12,6 +12,7 @@ import { emitMemorySamples } from '../../probes/memory-events.ts';
 import { openReference, type ReferenceTarget } from '../../targets/reference/target.ts';
 import { need, type Target } from '../../targets/target.ts';
 import type { RunnerContext, RunnerOutput } from '../runner.ts';
+import { drivenSide, drivesItself } from './driven-side.ts';
 import { CEILING_METRICS } from './metrics.ts';
 import { pairRatios } from './pair-ratios.ts';
 import type { LoadParams } from './params.ts';
@@ -63,11 +64,13 @@ export async function runLoad(ctx: RunnerContext): Promise<RunnerOutput> {
     const roles: [SideRun['side']['role'], Target | undefined][] = [['compare', ctx.compare], ['target', ctx.target], ['reference', reference]];
     for (const [role, target] of roles) {
       if (!target) continue;
-      const side = await openSide(role, target, p.server, {
+      const sideOptions = {
         sampleIntervalMs: Math.min(1000, p.sampleInterval),
         onSample: emitMemorySamples(emit, plan.name, { side: role, target: target.describe().ref }),
-        onLog: (line) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${target.describe().ref}: ${line}` }),
-      });
+        onLog: (line: string) => emit({ type: 'log', level: 'debug', suite: plan.name, message: `${target.describe().ref}: ${line}` }),
+      };
+      // A target that drives its own phases (mcp: tool calls) needs no HTTP server for autocannon.
+      const side = drivesItself(target) ? drivenSide(role, target, sideOptions) : await openSide(role, target, p.server, sideOptions);
       const info = need(target, `load suite "${plan.name}"`, 'info').info();
       const bodies = buildBodies(corpus.items, {
         // The closed rounds' reserved ranges, then 8192 for the other phases.

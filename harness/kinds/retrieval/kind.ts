@@ -8,5 +8,9 @@ export const retrieval = defineKind({
   description: 'retrieval quality on a BEIR dataset (nDCG@10, MRR@10, recall, MAP) with a non-inferiority interval against the compare target',
   params: RETRIEVAL_PARAMS,
   metrics: RETRIEVAL_METRICS,
-  runner: () => import('./runner.ts').then((m) => m.runRetrieval),
+  // ranking: server scores the target's own search instead (server-ranking.ts).
+  runner: async () => {
+    const [{ runRetrieval }, { runServerRanking }] = await Promise.all([import('./runner.ts'), import('./server-ranking.ts')]);
+    return (ctx) => ((ctx.plan.params as { ranking?: string }).ranking === 'server' ? runServerRanking(ctx) : runRetrieval(ctx));
+  },
 });

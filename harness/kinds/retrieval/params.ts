@@ -12,6 +12,7 @@ export const RETRIEVAL_PARAMS = Type.Object(
         'BEIR folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) relative to the suite file, or "ts-api" (default): documented declarations from the installed .d.ts files, built on first use',
     }),
     split: Type.String(withDefault('qrels split to read: qrels/<split>.tsv', 'test')),
+    ranking: StringEnum(['harness', 'server'] as const, withDefault("who ranks: the harness, by exact cosine of the target's embeddings (harness), or the target's own search over its index of this dataset's corpus (server; an mcp target's search tool)", 'harness')),
     batchSize: Type.Integer({ minimum: 1, maximum: 1024, ...withDefault('texts per embedding call', 64) }),
     maxQueries: Type.Optional(Type.Integer({ minimum: 1, description: 'score only this many queries, a seeded sample (default: all)' })),
     maxDocuments: Type.Optional(
