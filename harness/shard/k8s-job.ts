@@ -93,5 +93,5 @@ export function shardJobDocuments(o: ShardJobOptions): Record<string, unknown>[]
 
 export function shardJobYaml(o: ShardJobOptions): string {
   const header = `# embedgate k8s-job: ${o.suitePath} (sha256 ${o.suiteSha256}) as ${o.shards} shards starting at ${o.startAt}.\n# kubectl apply -f this file; the merged report lands in the volume under ${'/shards'}/<run>-merged/.\n`;
-  return header + shardJobDocuments(o).map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+  return header + shardJobDocuments(o).map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
