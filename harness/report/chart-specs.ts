@@ -24,8 +24,11 @@ export interface TimeChartSpec {
   title: string;
   unit: Unit;
   unit2?: Unit;
-  /** Seconds since the suite started. */
+  /** Seconds since the suite started, unless xUnit says what else x is (a histogram's bin centres). */
   x: number[];
+  /** x in this unit, labelled xLabel, instead of time since the suite started. */
+  xUnit?: Unit;
+  xLabel?: string;
   series: TimeSeriesSpec[];
   markers: { x: number; label: string }[];
   spans: { from: number; to: number; label: string }[];

@@ -8,6 +8,7 @@ import type { CheckResult, CheckStatus, MetricValue, RunReport, SuiteResult } fr
 import { formatMetric, formatMs } from '../format.ts';
 import { CHECK_SYMBOL, OUTCOME_SYMBOL } from './format.ts';
 import { escapeHtml as h } from './html-escape.ts';
+import { changeOf, queryChangeLine } from './retrieval-change.ts';
 
 const MAX_FINDINGS = 12;
 const MAX_HEADLINES = 3;
@@ -115,8 +116,11 @@ function suiteRows(suite: SuiteResult, index: number): string {
   const hls = headlines(suite);
   const span = Math.max(1, hls.length);
   const passed = suite.checks.filter((c) => c.status === 'pass').length;
+  // A retrieval suite with a baseline says what its users will see change, one line, linked to the section.
+  const change = changeOf(suite);
+  const changeLine = change ? `<br><a class="query-change" data-query-change href="#change-${index}">${h(queryChangeLine(change))}</a>` : '';
   const head =
-    `<td rowspan="${span}"><a href="#suite-${index}">${h(suite.name)}</a><br><span class="muted">${h(suite.kind)} · ${passed}/${suite.checks.length} checks · ${h(formatMs(suite.durationMs))}</span></td>` +
+    `<td rowspan="${span}"><a href="#suite-${index}">${h(suite.name)}</a><br><span class="muted">${h(suite.kind)} · ${passed}/${suite.checks.length} checks · ${h(formatMs(suite.durationMs))}</span>${changeLine}</td>` +
     `<td rowspan="${span}" class="status-${h(suite.outcome)}">${h(OUTCOME_SYMBOL[suite.outcome])} ${h(suite.outcome)}</td>`;
   const rows = (hls.length > 0 ? hls : [undefined]).map((hl, i) => `<tr data-headline="${h(suite.name)}">${i === 0 ? head : ''}${headlineCells(hl)}</tr>`);
   return rows.join('');

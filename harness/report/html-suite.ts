@@ -60,7 +60,7 @@ const isRowArray = (value: unknown): value is Row[] =>
 const MAX_DETAIL_ROWS = 200;
 
 /** Detail keys drawn elsewhere in the suite's section, not dumped as tables. */
-const CHARTED_DETAILS = new Set(['leakSeries']);
+const CHARTED_DETAILS = new Set(['leakSeries', 'change']);
 
 /** Kind-specific details: a list of flat rows becomes a table, anything else readable JSON. */
 function detailsBlocks(details?: Record<string, unknown>): string {

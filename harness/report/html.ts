@@ -33,6 +33,8 @@ export interface ExtraSection {
   id: string;
   title: string;
   html: string;
+  /** uPlot charts drawn into elements of `html` by id (chart-specs.ts, client/charts.js). */
+  charts?: ChartSpec[];
 }
 
 export type ExtraSections = (report: RunReport, outDir: string) => ExtraSection[] | Promise<ExtraSection[]>;
@@ -173,6 +175,7 @@ export function renderHtml(report: RunReport, options: RenderOptions = {}): stri
   const title = `embedgate ${report.gate ? `gate ${report.gate.number}` : 'run'}: ${report.verdict.toUpperCase()}`;
   const specs: ChartSpec[] = [];
   const suites = report.suites.map((s, i) => suiteSection(s, i, options.windows?.(s.name), specs)).join('');
+  for (const section of options.extraSections ?? []) specs.push(...(section.charts ?? []));
   const page = scripts(specs);
   const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:${page.hashes.length > 0 ? `; script-src ${page.hashes.join(' ')}` : ''}`;
   return `<!doctype html>

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../write-atomic.ts';
 import { formatBytes, formatMetric, formatMs } from '../format.ts';
 import { describeExitCode, shortSha, sortMetricNames } from './format.ts';
 import type { Reporter } from './reporter.ts';
+import { retrievalChangeMarkdown } from './retrieval-change-markdown.ts';
 
 export const SUMMARY_FILE = 'summary.md';
 
@@ -106,7 +107,7 @@ function suiteSection(suite: SuiteResult): string[] {
     const rows = suite.checks.map((c) => [STATUS_ICON[c.status] ?? c.status, escapeMd(c.source), escapeMd(c.detail)]);
     lines.push('', table(['status', 'check', 'detail'], rows));
   }
-  return [...lines, ...metricsSection(suite)];
+  return [...lines, ...retrievalChangeMarkdown(suite, escapeMd), ...metricsSection(suite)];
 }
 
 function modelsSection(models: ModelInfo[]): string[] {

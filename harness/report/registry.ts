@@ -9,6 +9,7 @@ import { createJunitReporter } from './junit.ts';
 import { createMarkdownReporter } from './markdown.ts';
 import type { Reporter } from './reporter.ts';
 import { historySections } from '../history/trend.ts';
+import { retrievalChangeSections } from './retrieval-change.ts';
 
 export interface ReporterContext {
   console?: ConsoleReporterOptions;
@@ -19,7 +20,7 @@ export const REPORTERS = {
   json: () => createJsonReporter(),
   junit: () => createJunitReporter(),
   markdown: () => createMarkdownReporter(),
-  html: () => createHtmlReporter({ extraSections: historySections }),
+  html: () => createHtmlReporter({ extraSections: (report, dir) => [...retrievalChangeSections(report), ...historySections(report, dir)] }),
 } satisfies Record<string, (ctx: ReporterContext) => Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;

@@ -183,8 +183,10 @@
 
   function timeOptions(spec, width) {
     var span = spec.x.length ? spec.x[spec.x.length - 1] - spec.x[0] : 0;
+    // x is time since the suite started, or in spec.xUnit (a histogram's bin centres).
+    var xValue = spec.xUnit ? function (v) { return fmt(spec.xUnit, v); } : function (v) { return elapsed(v, span); };
     var axes = [
-      { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, incrs: span < 120 ? undefined : CLOCK_STEPS, values: function (u, vals) { return vals.map(function (v) { return elapsed(v, span); }); } },
+      { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, incrs: span < 120 || spec.xUnit ? undefined : CLOCK_STEPS, values: function (u, vals) { return vals.map(xValue); } },
       { stroke: fg, grid: { stroke: gridColor }, ticks: { stroke: gridColor }, size: 72, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.unit, v); }); } },
     ];
     var scales = { x: { time: false }, y: { range: yRange(spec, 'y') } };
@@ -192,7 +194,7 @@
       scales.y2 = { range: yRange(spec, 'y2') };
       axes.push({ scale: 'y2', side: 1, stroke: fg, grid: { show: false }, size: 60, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.unit2, v); }); } });
     }
-    var series = [{ label: 'time', value: function (u, v) { return elapsed(v, span); } }];
+    var series = [{ label: spec.xLabel || 'time', value: function (u, v) { return v == null ? '' : xValue(v); } }];
     spec.series.forEach(function (s) {
       var unit = s.scale === 'y2' ? spec.unit2 : spec.unit;
       series.push({ label: s.label, scale: s.scale, stroke: s.color, width: 1.5, dash: s.dash ? [6, 4] : undefined, spanGaps: false, points: { show: spec.x.length <= 300 }, value: function (u, v) { return fmt(unit, v); } });
