@@ -1,8 +1,8 @@
 // A small MCP server for the mcp target's tests, built from the SDK's McpServer: `embed` through a
 // real gguf target (node-llama-cpp in its own worker), and `search` over a BEIR folder's corpus
 // embedded at start-up with the model's document prefix (queries get its query prefix), ranked by
-// exact cosine. Over stdio (--stdio) or Streamable HTTP on 127.0.0.1 (--port N; 0 = any free port,
-// printed as `MCP_FIXTURE_PORT=<port>` on stdout). --style text answers the embed tool as JSON in a
+// exact cosine. Over stdio (--stdio) or Streamable HTTP on 127.0.0.1 (--port N; default any free
+// port, printed as `listening on http://127.0.0.1:PORT/mcp`, as spawnTestServer expects). --style text answers the embed tool as JSON in a
 // text block under the tool name embed_texts, argument inputs, vectors at data.vectors, with no
 // structured content: a server whose tools need a mapping.
 //   node --import tsx harness/targets/mcp/testing/fixture-server.ts --model baseline --stdio [--index DIR]
@@ -97,7 +97,7 @@ if (values.stdio) {
   });
   http.listen(Number(values.port ?? 0), '127.0.0.1', () => {
     const address = http.address();
-    process.stdout.write(`MCP_FIXTURE_PORT=${typeof address === 'object' && address ? address.port : 0}\n`);
+    process.stdout.write(`listening on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/mcp\n`);
   });
   const stop = () => void target.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
