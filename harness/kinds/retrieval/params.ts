@@ -39,7 +39,7 @@ export const RETRIEVAL_PARAMS = Type.Object(
     sameWithin: Type.Number({
       minimum: 0,
       maximum: 1,
-      ...withDefault('an nDCG@10 change of at most this counts as the same (queries.same); below the smallest step of one document moving inside the top 10', 0.01),
+      ...withDefault('an nDCG@10 change of at most this counts as the same (queries.same); for a query with one relevant document, below the smallest step of it moving one place inside the top 10', 0.01),
     }),
     threshold: Type.Optional(
       Type.Number({
