@@ -51,6 +51,8 @@ Options:
   --duration <d>              run, gate: how long soak suites run (e.g. 1m, 2h, 24h); names the suites it changed
   --shard <i/n>               run, gate: run shard i (from 0) of n: 1/n of each load phase's connections
                               and rate; with --start-at <ISO time> or --barrier <file|loopback URL>
+  --target-url <name>=<URL>   with --shard: load suites drive the server at URL where they name
+                              model <name> as a gguf target (all shards must drive one server)
   --out-of-order              run a gate although earlier gates have not passed for these models
                               (recorded; without it the verdict is marked "out of order")
   -h, --help                  this text
@@ -144,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
         noise: { type: 'string' },
         last: { type: 'string' },
         shard: { type: 'string' },
+        'target-url': { type: 'string', multiple: true },
         'start-at': { type: 'string' },
         barrier: { type: 'string' },
         'max-skew': { type: 'string' },

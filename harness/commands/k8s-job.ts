@@ -1,4 +1,4 @@
-// `embedgate k8s-job SUITE --shards N [--image IMG] [--start-at T] [--out FILE]`: the Kubernetes
+// `embedgate k8s-job SUITE --shards N [--image IMG] [--start-at T] [--target-url name=URL] [--out FILE]`: the Kubernetes
 // documents of a sharded run (harness/shard/k8s-job.ts). The suite is loaded and split here first,
 // so a suite that cannot be sharded (a gguf target) is refused now, not in the cluster.
 import { relative, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { shardJobYaml } from '../shard/k8s-job.ts';
 import { parseShardOptions } from '../shard/spec.ts';
 import { shardPlans } from '../shard/split.ts';
+import { applyTargetUrls, parseTargetUrls } from '../shard/target-url.ts';
 import { writeFileAtomicSync } from '../write-atomic.ts';
 import { loadFiles } from './load-files.ts';
 import { parseModelOverrides, UsageError, type ParsedValues } from './options.ts';
@@ -31,7 +32,8 @@ export function k8sJobCommand(args: readonly string[], values: ParsedValues): nu
     process.stderr.write(formatConfigErrors(loaded) + '\n');
     return EXIT.usage;
   }
-  shardPlans(loaded.suites, spec!);
+  const targetUrls = values['target-url'] ?? [];
+  shardPlans(applyTargetUrls(loaded.suites, parseTargetUrls(targetUrls)), spec!);
   const sha256 = loaded.gate?.fileSha256 ?? loaded.suites[0]!.fileSha256;
   const timeoutS = Math.ceil(loaded.suites.reduce((a, s) => a + s.timeoutMs, 0) / 1000);
   const yaml = shardJobYaml({
@@ -42,6 +44,7 @@ export function k8sJobCommand(args: readonly string[], values: ParsedValues): nu
     image: values.image ?? 'embedgate:latest',
     startAt,
     deadlineSeconds: timeoutS + DEADLINE_MARGIN_S,
+    shardArgs: targetUrls.map((t) => `--target-url=${t}`),
   });
   if (values.out) {
     writeFileAtomicSync(resolve(values.out), yaml);

@@ -23,6 +23,8 @@ export type ParsedValues = {
   last?: string;
   /** run and gate: run shard i of n (harness/shard/); --start-at or --barrier starts the shards together. */
   shard?: string;
+  /** run and gate with --shard: model name=URL, a server every shard drives instead of starting its own. */
+  'target-url'?: string[];
   'start-at'?: string;
   barrier?: string;
   /** merge: start skew beyond which a shard gets a warning (default 1s). */

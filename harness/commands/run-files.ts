@@ -11,8 +11,9 @@ import { TargetPool } from '../targets/open.ts';
 import { annotateRun, recordRun } from '../history/record-run.ts';
 import { applyDurationOverride } from './duration-override.ts';
 import { loadFiles } from './load-files.ts';
-import { parseModelOverrides, type ParsedValues } from './options.ts';
+import { parseModelOverrides, UsageError, type ParsedValues } from './options.ts';
 import { parseShardOptions } from '../shard/spec.ts';
+import { parseTargetUrls } from '../shard/target-url.ts';
 import { prepareShard, shardExitCode, startShard } from '../shard/run-shard.ts';
 
 export function newRunId(label: string): string {
@@ -29,7 +30,8 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
     return EXIT.usage;
   }
   if (values.duration !== undefined) for (const line of applyDurationOverride(values.duration, loaded.suites)) process.stderr.write(`${line}\n`);
-  const sharded = shard ? prepareShard(shard, loaded, process.env) : undefined;
+  if (!shard && values['target-url']) throw new UsageError('--target-url applies to sharded runs only: add --shard i/n');
+  const sharded = shard ? prepareShard(shard, loaded, process.env, parseTargetUrls(values['target-url'])) : undefined;
   for (const line of sharded?.lines ?? []) process.stderr.write(`${line}\n`);
   const runId = newRunId(shard ? `${label}-shard${shard.index}of${shard.count}` : label);
   const reportsRoot = resolveOutputRoot(values.out);

@@ -16,6 +16,8 @@ export interface ShardJobOptions {
   startAt: string;
   /** How long the shards may take after the start before the merge runs without the missing ones. */
   deadlineSeconds: number;
+  /** More arguments for every shard, e.g. --target-url candidate=http://embedgate:8080. */
+  shardArgs?: string[];
   /** ReadWriteMany storage class; the cluster's default when undefined. */
   storageClass?: string;
 }
@@ -59,7 +61,7 @@ export function shardJobDocuments(o: ShardJobOptions): Record<string, unknown>[]
               name: 'shard',
               image: o.image,
               env: [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } } }, ...env],
-              command: ['sh', '-c', `exec npx embedgate run ${o.suitePath} --shard "$JOB_COMPLETION_INDEX/${o.shards}" --start-at ${o.startAt} --out ${dir}`],
+              command: ['sh', '-c', `exec npx embedgate run ${o.suitePath} --shard "$JOB_COMPLETION_INDEX/${o.shards}" --start-at ${o.startAt}${(o.shardArgs ?? []).map((a) => ` '${a.replace(/'/g, `'\\''`)}'`).join('')} --out ${dir}`],
               volumeMounts: [mount],
             },
           ],

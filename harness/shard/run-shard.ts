@@ -10,6 +10,7 @@ import type { RunReport } from '../result.ts';
 import { writeShardMeta } from './meta.ts';
 import type { ShardSpec } from './spec.ts';
 import { shardPlans } from './split.ts';
+import { applyTargetUrls } from './target-url.ts';
 import { waitForStart } from './start.ts';
 
 /** Set by `embedgate k8s-job` and the workflow example: the sha256 of the suite file they were made for. */
@@ -23,7 +24,7 @@ export function suiteFilesOf(loaded: Loaded): { file: string; sha256: string }[]
 }
 
 /** Splits the loaded plans for this shard (in place) and returns the lines to print. Throws UsageError. */
-export function prepareShard(spec: ShardSpec, loaded: Loaded, env: NodeJS.ProcessEnv): { lines: string[]; wholeOnShard0: string[] } {
+export function prepareShard(spec: ShardSpec, loaded: Loaded, env: NodeJS.ProcessEnv, targetUrls: ReadonlyMap<string, string> = new Map()): { lines: string[]; wholeOnShard0: string[] } {
   const expected = env[EXPECTED_SHA256_ENV];
   if (expected) {
     const files = suiteFilesOf(loaded);
@@ -32,7 +33,7 @@ export function prepareShard(spec: ShardSpec, loaded: Loaded, env: NodeJS.Proces
       throw new UsageError(`${EXPECTED_SHA256_ENV}=${expected} but ${first.file} has sha256 ${first.sha256}: this image or checkout holds another version of the suite than the one the Job or workflow was generated for; regenerate it, or run the same commit`);
     }
   }
-  const split = shardPlans(loaded.suites, spec);
+  const split = shardPlans(applyTargetUrls(loaded.suites, targetUrls), spec);
   loaded.suites = split.suites;
   if (loaded.gate) loaded.gate = { ...loaded.gate, suites: split.suites };
   return { lines: split.lines, wholeOnShard0: split.wholeOnShard0 };
