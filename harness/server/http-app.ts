@@ -27,6 +27,8 @@ export interface AppContext {
   latency: LatencyHistogram;
   /** POST /debug/faults/* answers (serve --fault-injection); otherwise it is 404 like any unknown path. */
   faultInjection: boolean;
+  /** More GET /health fields from a front end beside this API (serve --mcp: its search index). */
+  extraHealth?: () => Record<string, unknown>;
 }
 
 type Route = { methods: Record<string, (req: IncomingMessage, res: ServerResponse, ctx: AppContext) => Promise<void> | void> };
@@ -84,7 +86,7 @@ function sendError(res: ServerResponse, err: unknown, _ctx: AppContext): void {
  * closed with unread bytes is reset by the kernel, and the reset discards the 413 before the
  * client reads it, so the client would see EPIPE instead of the reason.
  */
-function readBody(req: IncomingMessage, limit: number, res: ServerResponse): Promise<string> {
+export function readBody(req: IncomingMessage, limit: number, res: ServerResponse): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     let over = Number.isFinite(declared) && declared > limit ? `${declared} bytes` : undefined;
@@ -235,6 +237,7 @@ function health(_req: IncomingMessage, res: ServerResponse, ctx: AppContext): vo
       queue: { depth: queue.depth, inFlight: queue.inFlight, capacity: queue.capacity, rejected: queue.rejected, cancelled: queue.cancelled },
       cache: cache ? { ...cache, hitRate: lookups > 0 ? cache.hits / lookups : null } : null,
       latencyMs: ctx.latency.count > 0 ? { p50: ctx.latency.percentileMs(50), p95: ctx.latency.percentileMs(95), p99: ctx.latency.percentileMs(99), count: ctx.latency.count } : null,
+      ...ctx.extraHealth?.(),
     },
     ready ? {} : { 'retry-after': String(supervisor.retryAfterSeconds()) },
   );

@@ -22,8 +22,12 @@ export const SERVE_USAGE = `embedgate serve --model <name|path.gguf> [options]
   --max-crashes <n>       worker crashes within 60 s that open the circuit breaker (default 3)
   --cooldown <s>          how long the circuit stays open before one trial restart (default 30)
   --fault-injection       answer POST /debug/faults/corrupt-cache?count=N (fault suites only; off by default)
+  --mcp                   also serve MCP (tools embed and search) over Streamable HTTP at /mcp (docs/mcp.md)
+  --stdio                 with --mcp: serve MCP on stdin/stdout instead (logs on stderr; HTTP on --port, default any free port)
+  --index-corpus <dir>    with --mcp: the search tool's corpus, a BEIR folder with corpus.jsonl (default ts-api)
+  --index-max-docs <n>    with --mcp: index only the first n documents
 
-Endpoints: POST /v1/embeddings, GET /v1/models, GET /health, GET /metrics (Prometheus).`;
+Endpoints: POST /v1/embeddings, GET /v1/models, GET /health, GET /metrics (Prometheus); with --mcp, /mcp.`;
 
 function count(value: string | undefined, name: string, min = 1): number | undefined {
   if (value === undefined) return undefined;
@@ -54,6 +58,10 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
         'max-crashes': { type: 'string' },
         cooldown: { type: 'string' },
         'fault-injection': { type: 'boolean' },
+        mcp: { type: 'boolean' },
+        stdio: { type: 'boolean' },
+        'index-corpus': { type: 'string' },
+        'index-max-docs': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -70,14 +78,18 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
     return EXIT.usage;
   }
   let server;
+  let mcpSetup: typeof import('../mcp/server/serve-setup.ts') | undefined;
   try {
     const contexts = count(values.contexts, 'contexts');
     const threads = count(values.threads, 'threads');
+    mcpSetup = values.mcp || values.stdio || values['index-corpus'] || values['index-max-docs'] ? await import('../mcp/server/serve-setup.ts') : undefined;
+    const frontEnd = mcpSetup?.mcpServeSetup(values, out.log);
     const model = await new TargetPool({ env: process.env, onLog: out.log }).resolve(values.model);
     server = await startServer({
       model,
       host: values.host ?? '127.0.0.1',
-      port: count(values.port, 'port', 0) ?? 8080,
+      // MCP on stdio is started by an MCP client, often several at once: any free port for /health and /metrics.
+      port: count(values.port, 'port', 0) ?? (values.stdio ? 0 : 8080),
       target: {
         ...(contexts !== undefined ? { contexts } : {}),
         ...(threads !== undefined ? { threads } : {}),
@@ -97,9 +109,10 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
       // Test-only: a server that does not check its cache, to show the fault suite catches what it serves.
       ...(process.env['EMBEDGATE_TEST_UNCHECKED_CACHE'] === '1' ? { cacheChecksums: false } : {}),
       onLog: out.log,
+      ...(frontEnd ? { frontEnd } : {}),
     });
   } catch (err) {
-    if (err instanceof ServeUsageError || err instanceof ModelResolutionError) {
+    if (err instanceof ServeUsageError || err instanceof ModelResolutionError || (mcpSetup && err instanceof mcpSetup.McpUsageError)) {
       out.log(`embedgate serve: ${err.message}`);
       return EXIT.usage;
     }
@@ -123,6 +136,7 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
     const onInt = () => stop('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    void s.frontEnd?.ended?.then((why) => stop(why));
     s.ready.catch((err: unknown) => {
       if (stopping) return;
       // Loading failed for good (preflight, checksum): no point serving 503 forever.

@@ -1,7 +1,7 @@
 // `embedgate serve`: the gguf embedder behind an OpenAI-compatible HTTP server. Assembles the
 // parts (supervisor → queue → cache → service → HTTP) and owns startup and graceful shutdown.
 // The server listens before the model is loaded: /health answers 503 "starting" until it is.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
 import { LatencyHistogram } from '../metrics/latency.ts';
@@ -45,6 +45,36 @@ export interface ServerOptions {
   /** How long shutdown waits for requests in flight. Default 10 s. */
   drainTimeoutMs?: number;
   onLog?: (line: string) => void;
+  /** Another protocol on the same port and the same queue, cache and metrics (serve --mcp). */
+  frontEnd?: (parts: FrontEndParts) => FrontEnd;
+}
+
+/** What a front end beside the HTTP API is given: the parts every request goes through. */
+export interface FrontEndParts {
+  model: ResolvedModel;
+  service: EmbedService;
+  metrics: ServerMetrics;
+  modelIds: string[];
+  modelInfo: () => ModelInfo | undefined;
+  /** Resolves when the first worker is ready. */
+  ready: Promise<void>;
+  url: string;
+  overflow: 'error' | 'truncate';
+  maxInputs: number;
+  bodyLimitBytes: number;
+  draining: () => boolean;
+  onLog?: (line: string) => void;
+}
+
+export interface FrontEnd {
+  /** Answers the request and returns true when it is on one of its paths; false leaves it to the HTTP API. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Merged into the GET /health body. */
+  health?(): Record<string, unknown>;
+  /** Called first on shutdown: close sessions and streams so the drain is not held open. */
+  stop?(): Promise<void>;
+  /** Resolves when the front end wants the server to stop (stdio: the client closed stdin), with why. */
+  ended?: Promise<string>;
 }
 
 export interface EmbedServer {
@@ -57,6 +87,7 @@ export interface EmbedServer {
   /** Resolves when the first worker is ready; rejects if the model cannot be loaded for good. */
   ready: Promise<void>;
   modelInfo(): ModelInfo | undefined;
+  frontEnd?: FrontEnd;
   /** Stops accepting, lets requests in flight finish (up to drainTimeoutMs), stops the worker. */
   stop(): Promise<void>;
 }
@@ -82,6 +113,9 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
   let draining = false;
   let active = 0;
   let drained: (() => void) | undefined;
+  let frontEnd: FrontEnd | undefined;
+  const maxInputs = Math.min(opts.maxInputs ?? 2048, opts.queueCapacity ?? 1024);
+  const bodyLimitBytes = opts.bodyLimitBytes ?? 8 * 1024 * 1024;
   const handler = createHandler({
     service,
     metrics,
@@ -89,18 +123,20 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
     modelInfo: () => info,
     overflow: opts.target?.overflow ?? 'error',
     // A request bigger than the queue could never be admitted: refuse it as too many inputs instead.
-    maxInputs: Math.min(opts.maxInputs ?? 2048, opts.queueCapacity ?? 1024),
-    bodyLimitBytes: opts.bodyLimitBytes ?? 8 * 1024 * 1024,
+    maxInputs,
+    bodyLimitBytes,
     draining: () => draining,
     startedAt: Date.now(),
     latency: new LatencyHistogram(),
     faultInjection: opts.faultInjection ?? false,
+    extraHealth: () => frontEnd?.health?.() ?? {},
   });
   const http = createServer((req, res) => {
     active++;
     res.on('close', () => {
       if (--active === 0) drained?.();
     });
+    if (frontEnd?.handle(req, res)) return;
     handler(req, res);
   });
   http.keepAliveTimeout = 5_000;
@@ -125,11 +161,13 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
     log?.(`serve: ${info.name} ready at ${url} (${info.dimensions} dims, ${target.facts.contexts} context(s) × ${target.facts.threads} thread(s), queue ${queue.capacity} texts)`);
   });
   ready.catch(() => {}); // the caller awaits it; the server keeps answering 503 meanwhile
+  frontEnd = opts.frontEnd?.({ model: opts.model, service, metrics, modelIds, modelInfo: () => info, ready, url, overflow: opts.target?.overflow ?? 'error', maxInputs, bodyLimitBytes, draining: () => draining, ...(log ? { onLog: log } : {}) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       draining = true;
+      await frontEnd?.stop?.().catch(() => {});
       http.close();
       http.closeIdleConnections();
       if (active > 0) {
@@ -142,5 +180,5 @@ export async function startServer(opts: ServerOptions): Promise<EmbedServer> {
       await supervisor.stop();
     })());
 
-  return { url, port, http, service, supervisor, metrics, ready, modelInfo: () => info, stop };
+  return { url, port, http, service, supervisor, metrics, ready, modelInfo: () => info, ...(frontEnd ? { frontEnd } : {}), stop };
 }
