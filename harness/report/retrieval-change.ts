@@ -20,11 +20,11 @@ export interface ChangeSection {
 }
 
 const CSS =
-  '.change .movers td{vertical-align:top}.change .top5{margin:0;padding-left:20px;font-size:12px}' +
-  '.change .top5 li{max-width:380px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
+  '.change table.movers{table-layout:fixed}.change .movers td{vertical-align:top;overflow:hidden}.change .top5{margin:0;padding-left:20px;font-size:12px}' +
+  '.change .top5 li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
   '.change .mark{display:inline-block;width:1.1em;font-weight:700}.change li.relevant .mark{color:var(--pass)}.change li.irrelevant .mark{color:var(--muted)}' +
   '.change .snip{color:var(--muted)}.change .cal-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:12px}' +
-  '.change .movers td:first-child{width:24%}.change .gain{color:var(--pass)}.change .loss{color:var(--fail)}.change .summary-line{font-size:15px}';
+  '.change .movers th:nth-child(1){width:22%}.change .movers th:nth-child(2){width:12%}.change .gain{color:var(--pass)}.change .loss{color:var(--fail)}.change .summary-line{font-size:15px}';
 
 /** The suite's details.change, when it is a retrieval suite that compared two models. */
 export function changeOf(suite: SuiteResult): RetrievalChange | undefined {
