@@ -2,13 +2,11 @@
 // (when a model scenario runs), the clean stand-in test server, a test server process of its own
 // for each process regression, and one fault proxy per scenario plus a clean reference proxy for
 // `compare:`. Everything started here is stopped by stop(), whatever failed on the way.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { MISBEHAVING_SERVER, spawnTestServer } from '../http-client/testing/processes.ts';
 import { startFaultProxy, type FaultProxy } from '../faults/proxy/index.ts';
 import { ServeProcess } from '../targets/gguf/serve-process.ts';
 import { STAND_IN_FLAGS, type Scenario } from './regressions.ts';
-
-const TEST_SERVER = fileURLToPath(new URL('../http-client/testing/misbehaving-server.ts', import.meta.url));
 
 /** Where one scenario's suites point. */
 export interface ScenarioEndpoints {
@@ -28,28 +26,8 @@ export interface SelfcheckServers {
   stop(): Promise<void>;
 }
 
-interface TestServer {
-  url: string;
-  child: ChildProcess;
-}
-
-function startTestServer(flags: string[], env: NodeJS.ProcessEnv): Promise<TestServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', TEST_SERVER, ...flags], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      text += c.toString();
-      const m = /listening on (\S+)/.exec(text);
-      if (m) resolve({ url: m[1]!, child });
-    });
-    child.once('close', (code) => reject(new Error(`test server ${flags.join(' ')} exited with code ${code} before listening: ${stderr}`)));
-  });
-}
-
 export async function startSelfcheckServers(scenarios: readonly Scenario[], opts: { seed: number; onLog?: (line: string) => void }): Promise<SelfcheckServers> {
-  const children: TestServer[] = [];
+  const children: ChildProcess[] = [];
   const proxies: FaultProxy[] = [];
   const lines: string[] = [];
   // As started by hand: no heap probe, so the memory suite judges RSS and anonymous memory, the
@@ -60,8 +38,8 @@ export async function startSelfcheckServers(scenarios: readonly Scenario[], opts
   let serve: ServeProcess | undefined;
   const stop = async () => {
     await Promise.allSettled(proxies.map((p) => p.close()));
-    for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
-    await Promise.allSettled(children.map((c) => (c.child.exitCode !== null || c.child.signalCode !== null ? undefined : new Promise((r) => c.child.once('close', r)))));
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+    await Promise.allSettled(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('close', r)))));
     await serve?.stop();
   };
   try {
@@ -71,8 +49,7 @@ export async function startSelfcheckServers(scenarios: readonly Scenario[], opts
       return p;
     };
     const testServer = async (flags: string[], why: string) => {
-      const s = await startTestServer(flags, env);
-      children.push(s);
+      const s = await spawnTestServer(MISBEHAVING_SERVER, flags, children, env);
       lines.push(`${why}: test server ${flags.join(' ')} at ${s.url} (pid ${s.child.pid})`);
       return s.url;
     };

@@ -4,18 +4,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const SERVER = fileURLToPath(new URL('./misbehaving-server.ts', import.meta.url));
+/** The misbehaving test server script (its flags: see the file). */
+export const MISBEHAVING_SERVER = fileURLToPath(new URL('./misbehaving-server.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Starts misbehaving-server.ts with these flags; resolves to its URL once it listens. */
 export async function spawnMisbehavingServer(args: string[], children: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  return (await spawnTestServer(SERVER, args, children, env)).url;
+  return (await spawnTestServer(MISBEHAVING_SERVER, args, children, env)).url;
 }
 
-/** Starts a test server script (run through tsx) that prints "listening on URL"; resolves once it does. */
+/**
+ * Starts a test server script (run through tsx) that prints "listening on URL"; resolves once it
+ * does. If it exits first, the error carries the tail of its stderr. Used by tests and by
+ * `embedgate selfcheck`, whose stand-in servers are these scripts.
+ */
 export function spawnTestServer(script: string, args: string[], children: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
   return new Promise((resolve, reject) => {
     let text = '';
     child.stdout!.on('data', (c: Buffer) => {
@@ -23,7 +30,7 @@ export function spawnTestServer(script: string, args: string[], children: ChildP
       const m = /listening on (\S+)/.exec(text);
       if (m) resolve({ url: m[1]!, child });
     });
-    child.on('close', (code) => reject(new Error(`test server ${script} ${args.join(' ')} exited with ${code}`)));
+    child.on('close', (code) => reject(new Error(`test server ${script} ${args.join(' ')} exited with ${code} before listening${stderr ? `: ${stderr.trim()}` : ''}`)));
   });
 }
 
