@@ -20,6 +20,9 @@ Usage:
                                         what changed from run A to run B, per suite and metric: better,
                                         worse or no change, told from noise (a run is a report dir;
                                         a,b,c gives several runs per side)
+  embedgate profile <suite.yaml>... --tool doctor|flame|heapprofiler|cpu-prof [--analysis-limit 3m]
+                                        run load suites with the embedgate serve of their gguf targets
+                                        under clinic or node --cpu-prof; report.html links the profiles
   embedgate status [--out <reports dir>] which gates passed for which models, from the gate ledger;
                                         exits 1 if the ledger was edited
   embedgate report <run dir> [--reporter <list>]
@@ -105,6 +108,8 @@ async function dispatch(command: string, rest: string[], values: ParsedValues, a
     }
     case 'compare':
       return await (await import('./commands/compare.ts')).compareCommand(rest, values);
+    case 'profile':
+      return await (await import('./commands/profile.ts')).profileCommand(rest, values, argv);
     case 'status':
       return (await import('./commands/status.ts')).statusCommand(rest, values);
     case 'selfcheck':
@@ -147,6 +152,8 @@ export async function main(argv: string[]): Promise<number> {
         last: { type: 'string' },
         shard: { type: 'string' },
         'target-url': { type: 'string', multiple: true },
+        tool: { type: 'string' },
+        'analysis-limit': { type: 'string' },
         'start-at': { type: 'string' },
         barrier: { type: 'string' },
         'max-skew': { type: 'string' },

@@ -32,6 +32,9 @@ export type ParsedValues = {
   /** k8s-job: how many shards, which image, where to write the documents. */
   shards?: string;
   image?: string;
+  /** profile: the profiler (doctor, flame, heapprofiler, cpu-prof) and how long clinic may analyse. */
+  tool?: string;
+  'analysis-limit'?: string;
 };
 
 export class UsageError extends Error {}

@@ -21,7 +21,8 @@ export function newRunId(label: string): string {
   return `${stamp}-${label}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function runFiles(files: string[], label: string, values: ParsedValues, argv: string[]): Promise<number> {
+/** `onRunDir`: told the run's directory before any suite starts (embedgate profile puts its profiles there). */
+export async function runFiles(files: string[], label: string, values: ParsedValues, argv: string[], onRunDir?: (outDir: string) => void): Promise<number> {
   const overrides = parseModelOverrides(values.model);
   const shard = parseShardOptions(values);
   const loaded = loadFiles(files, overrides);
@@ -36,6 +37,7 @@ export async function runFiles(files: string[], label: string, values: ParsedVal
   const runId = newRunId(shard ? `${label}-shard${shard.index}of${shard.count}` : label);
   const reportsRoot = resolveOutputRoot(values.out);
   const outDir = join(reportsRoot, runId);
+  onRunDir?.(outDir);
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) return;

@@ -10,6 +10,7 @@ import { createMarkdownReporter } from './markdown.ts';
 import type { Reporter } from './reporter.ts';
 import { historySections } from '../history/trend.ts';
 import { retrievalChangeSections } from './retrieval-change.ts';
+import { profileSections } from '../profile/html-section.ts';
 
 export interface ReporterContext {
   console?: ConsoleReporterOptions;
@@ -20,7 +21,7 @@ export const REPORTERS = {
   json: () => createJsonReporter(),
   junit: () => createJunitReporter(),
   markdown: () => createMarkdownReporter(),
-  html: () => createHtmlReporter({ extraSections: (report, dir) => [...retrievalChangeSections(report), ...historySections(report, dir)] }),
+  html: () => createHtmlReporter({ extraSections: (report, dir) => [...retrievalChangeSections(report), ...historySections(report, dir), ...profileSections(report, dir)] }),
 } satisfies Record<string, (ctx: ReporterContext) => Reporter>;
 
 export type ReporterName = keyof typeof REPORTERS;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { heapProbeEnv } from '../../probes/heap-probe-env.ts';
 import { oomLines } from '../../probes/oom.ts';
+import { activeServeWrapper } from '../../profile/session.ts';
+import type { ServeWrapper } from '../../profile/serve-wrapper.ts';
 import type { DedicatedServer } from '../target.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/embedgate.mjs', import.meta.url));
@@ -36,6 +38,9 @@ export interface ServeOptions {
 export class ServeProcess implements DedicatedServer {
   private stderrText = '';
   private stopping = false;
+  /** Set when `embedgate profile` runs this server under a profiler (harness/profile/). */
+  private wrapper: ServeWrapper | undefined;
+  private serverPid: number | undefined;
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   readonly exited: Promise<void>;
 
@@ -52,11 +57,13 @@ export class ServeProcess implements DedicatedServer {
     });
   }
 
+  /** The server's pid: under a profiler, the profiled process, not the profiler's. */
   get pid(): number {
-    return this.child.pid!;
+    return this.serverPid ?? this.child.pid!;
   }
 
   get alive(): boolean {
+    if (this.serverPid !== undefined && !pidExists(this.serverPid)) return false;
     return this.exit === undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
@@ -88,7 +95,10 @@ export class ServeProcess implements DedicatedServer {
     if (opts.overflow !== undefined) args.push('--overflow', opts.overflow);
     if (opts.extraArgs) args.push(...opts.extraArgs);
     const started = performance.now();
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: heapProbeEnv(dir, opts.env ?? process.env, opts.gcEveryMs) });
+    const env = heapProbeEnv(dir, opts.env ?? process.env, opts.gcEveryMs);
+    const wrapper = activeServeWrapper(opts.model);
+    const launch = wrapper?.launch(args, env) ?? { command: process.execPath, args, env };
+    const child = spawn(launch.command, launch.args, { stdio: ['ignore', 'ignore', 'pipe'], env: launch.env, ...('cwd' in launch ? { cwd: launch.cwd } : {}) });
     let text = '';
     let exit: ServeProcess['exit'];
     let proc: ServeProcess | undefined;
@@ -115,8 +125,11 @@ export class ServeProcess implements DedicatedServer {
         try {
           const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
           await res.arrayBuffer();
-          if (res.status === 200) {
+          const serverPid = wrapper?.serverPid(child.pid!);
+          if (res.status === 200 && (!wrapper || serverPid !== undefined)) {
             proc = new ServeProcess(child, dir, url, performance.now() - started);
+            proc.wrapper = wrapper;
+            proc.serverPid = serverPid;
             proc.stderrText = text;
             proc.exit = exit;
             return proc;
@@ -133,12 +146,24 @@ export class ServeProcess implements DedicatedServer {
   /** SIGTERM (the server drains), SIGKILL after a grace period; removes the probe directory. */
   async stop(graceMs = 15_000): Promise<void> {
     this.stopping = true;
-    if (this.alive) {
+    if (this.wrapper && this.serverPid !== undefined) {
+      // The profiler writes when the server exits on SIGINT, then analyses: it gets its own limit.
+      await this.wrapper.stop({ child: this.child, exited: this.exited, serverPid: this.serverPid, stderr: () => this.stderrText, graceMs });
+    } else if (this.alive) {
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
       await this.exited;
       clearTimeout(timer);
     }
     rmSync(this.heapProbeDir, { recursive: true, force: true });
+  }
+}
+
+function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
