@@ -7,7 +7,7 @@ import { MAX_EMBED_TEXTS } from '../tools.ts';
 import { CORPUS, documentText, health, httpClient, httpEmbeddings, maxAbsDiff, startMcpServe, writeCorpus } from './testing/serve-mcp.ts';
 
 type Structured = Record<string, any>;
-const textOf = (r: { content?: unknown }) => ((r.content as { type: string; text: string }[])[0]!).text;
+const textOf = (r: object) => (r as { content: { type: string; text: string }[] }).content[0]!.text;
 
 describe('embedgate serve --mcp over Streamable HTTP', () => {
   let corpus: ReturnType<typeof writeCorpus>;

@@ -9,6 +9,13 @@ import type { EmbedService } from '../../server/embed-service.ts';
 const BUILD_BATCH = 32;
 /** How many build batches are queued at once (enough to keep every context busy). */
 const BUILD_PARALLEL = 2;
+
+/** Batch size and lanes that take at most half of the queue (--queue may be small), so clients still get in. */
+export function buildPlan(queueCapacity: number): { batch: number; lanes: number } {
+  const half = Math.max(1, Math.floor(queueCapacity / 2));
+  const batch = Math.max(1, Math.min(BUILD_BATCH, Math.floor(half / BUILD_PARALLEL)));
+  return { batch, lanes: half >= 2 * batch ? BUILD_PARALLEL : 1 };
+}
 const SNIPPET_CHARS = 200;
 
 export type IndexState = 'waiting' | 'building' | 'ready' | 'failed';
@@ -65,16 +72,17 @@ export class SearchIndex {
     const started = performance.now();
     const docs = this.corpus.documents;
     const slots = new Array<Float32Array | undefined>(docs.length);
+    const { batch, lanes } = buildPlan(this.service.queue.capacity);
     let next = 0;
     const lane = async () => {
       while (next < docs.length && !signal.aborted) {
         const from = next;
-        next = Math.min(docs.length, next + BUILD_BATCH);
+        next = Math.min(docs.length, next + batch);
         await this.embedRange(docs, from, next, slots, signal);
       }
     };
     try {
-      await Promise.all(Array.from({ length: BUILD_PARALLEL }, lane));
+      await Promise.all(Array.from({ length: lanes }, lane));
       if (signal.aborted) throw new Error('the server stopped while the index was being built');
       slots.forEach((v, i) => {
         if (!v) return;
