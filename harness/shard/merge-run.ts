@@ -141,6 +141,8 @@ export function mergeShards(collected: Collected, opts: { runId: string; maxSkew
     return { name: plan.name, kind: plan.kind, file: plan.file, fileSha256: plan.fileSha256 ?? '', target: { ref: '?', kind: '?' }, outcome: 'inconclusive', reason: why, metrics: {}, checks: notJudged(plan, why), startedAt: lead.report.startedAt, durationMs: 0 };
   });
 
+  // The skew warnings go with each merged suite too, so report.json and report.html carry them.
+  if (warnings.length) for (const s of suites) if (s.details?.['shards']) s.details['warnings'] = warnings;
   const gate = lead.report.gate;
   const judged = judgeRun(suites, gate?.needs ?? []);
   const reason = problems.length && judged.verdict !== 'fail' ? `${problems.join('; ')}; ${judged.reason}` : judged.reason;

@@ -124,12 +124,28 @@ describe('four shards merged', () => {
     expect(table.shards.map((r) => r.shard)).toEqual(['0/4', '1/4', '2/4', '3/4']);
     for (const f of ['report.json', 'junit.xml', 'summary.md', 'report.html', 'events.jsonl']) expect(existsSync(join(merged.runDir!, f)), f).toBe(true);
     expect(readFileSync(join(merged.runDir!, 'summary.md'), 'utf8')).toContain('## Shards');
+    // The merged directory is an ordinary run: embedgate report rebuilds it from its events.jsonl.
+    const rebuilt = await runCli(['report', merged.runDir!, '--reporter', 'json']);
+    expect(rebuilt.code, rebuilt.output).toBe(0);
+    expect((JSON.parse(readFileSync(join(merged.runDir!, 'report.json'), 'utf8')) as RunReport).suites[0]!.metrics['requests.sent']).toEqual(m.metrics['requests.sent']);
   }, 60_000);
 
   it('a missing shard makes the merge inconclusive, naming it', async () => {
     const merged = await runCli(['merge', ...four.slice(0, 3).map(runDirOf)], { outUnder: work });
     expect(merged.code, merged.output).toBe(3);
     expect(merged.report!.reason).toContain('shard 3 of 4 missing');
+  }, 60_000);
+
+  it('a shard that started late gets a warning naming it', async () => {
+    const late = join(work, 'late');
+    cpSync(runDirOf(four[2]!), late, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(late, 'shard.json'), 'utf8')) as { skewMs: number };
+    meta.skewMs = 2500;
+    writeFileSync(join(late, 'shard.json'), JSON.stringify(meta));
+    const merged = await runCli(['merge', runDirOf(four[0]!), runDirOf(four[1]!), late, runDirOf(four[3]!)], { outUnder: work });
+    expect(merged.code, merged.output).toBe(0);
+    expect(merged.stdout).toMatch(/Warning:\*\* shard 2 of 4 .* 2\.500 s after the planned instant, beyond the bound of 1\.000 s/);
+    expect(merged.report!.suites[0]!.details!['warnings']).toEqual([expect.stringContaining('shard 2 of 4')]);
   }, 60_000);
 
   it('shards of different suite files are refused with a clear error', async () => {
