@@ -103,6 +103,7 @@ function mergedLoad(name: string, plan: PlannedSuiteSummary | undefined, shards:
     checks,
     details: {
       shards: parts.map((p) => ({ shard: p.index, outcome: p.result.outcome, 'requests.sent': p.result.metrics['requests.sent']?.value, 'errors.total': p.result.metrics['errors.total']?.value, 'throughput.rps': p.result.metrics['throughput.rps']?.value, 'latency.p99': p.result.metrics['latency.p99']?.value })),
+      settings: { ...settings, connections: (parts.map((p) => (p.result.details as { settings?: { connections?: number } }).settings?.connections ?? 0)).reduce((a, b) => a + b, 0), shards: parts.length },
       merge: 'counts added over shards; latency percentiles from the union of the shards\' HDR histograms; throughput added (the shards ran each phase at the same time); sequential from shard 0 alone',
       target: merged.target.details,
       ...(merged.compare ? { compare: merged.compare.details } : {}),
