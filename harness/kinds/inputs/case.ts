@@ -1,7 +1,7 @@
 // What one input is: the request that carries it, what a right answer to it is, and the verdict
 // it got. Shared by the case builders (curated, generated, awkward, model files) and the judge.
 
-export type Group = 'curated' | 'generated' | 'awkward' | 'model';
+export type Group = 'curated' | 'generated' | 'awkward' | 'model' | 'jsonrpc';
 
 export interface RawRequest {
   method: string;

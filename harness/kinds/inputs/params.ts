@@ -8,6 +8,8 @@ import { StringEnum, withDefault } from '../params.ts';
 
 export const INPUTS_PARAMS = Type.Object(
   {
+    corpus: StringEnum(['embeddings', 'jsonrpc'] as const, withDefault('what to send: bad and awkward POST /v1/embeddings bodies (embeddings), or malformed JSON-RPC to an MCP server over Streamable HTTP (jsonrpc: a gguf target is served with embedgate serve --mcp; docs/mcp.md)', 'embeddings')),
+    mcpPath: Type.String(withDefault('corpus jsonrpc: the MCP endpoint’s path under the target’s URL', '/mcp')),
     curated: Type.Boolean(withDefault('send the curated bad bodies (invalid JSON, wrong types, limits, unknown model, …)', true)),
     awkward: Type.Boolean(withDefault('send the awkward but valid texts (emoji, CJK, RTL, combining marks, zero-width, code with tabs and CRLF, long identifiers, a text exactly at the context limit)', true)),
     generated: Type.Object(

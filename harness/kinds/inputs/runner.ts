@@ -28,6 +28,7 @@ const RECOVER_MS = 30_000;
 export async function runInputs(ctx: RunnerContext): Promise<RunnerOutput> {
   const { plan, signal, emit } = ctx;
   const p = plan.params as InputsParams;
+  if (p.corpus === 'jsonrpc') return (await import('./jsonrpc-runner.ts')).runJsonRpcInputs(ctx);
   const who = `inputs suite "${plan.name}"`;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, suite: plan.name, message });
   const target = need(ctx.target, who, 'serveHttp', 'info');
