@@ -47,6 +47,7 @@ export class McpTarget implements Target {
   search?: (query: string, k: number) => Promise<SearchHit[]>;
   private modelInfo: ModelInfo | undefined;
   private readonly pool: SessionPool;
+  private searchReady: Promise<unknown> | undefined;
 
   constructor(
     private readonly spec: McpTargetSpec,
@@ -106,6 +107,9 @@ export class McpTarget implements Target {
   }
 
   private async searchIndex(query: string, k: number): Promise<SearchHit[]> {
+    // A server may answer before its index is built: the first search waits for it (a load that never searches never waits).
+    this.searchReady ??= probeUntilReady(this.main, this.spec.tools.search.name, searchArguments(this.spec.tools, 'embedgate probe', 1), this.spec.callTimeoutMs, this.ref);
+    await this.searchReady;
     return hitsOf(this.spec.tools, await this.call(this.spec.tools.search.name, searchArguments(this.spec.tools, query, k)));
   }
 
@@ -155,6 +159,26 @@ async function modelsBeside(url: string): Promise<ModelEntry[]> {
   }
 }
 
+/** How long a server may answer the probe with a tool error (embedgate serve: "the model is still loading") before it counts as broken. */
+const READY_TIMEOUT_MS = 120_000;
+
+/** A probe call, repeated while the tool answers isError (a server that initializes before its model is loaded or its index built). */
+async function probeUntilReady(main: McpConnection, tool: string, args: Record<string, unknown>, timeoutMs: number, ref: string): Promise<ToolResult> {
+  const deadline = performance.now() + READY_TIMEOUT_MS;
+  for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
+    const result = (await main.client.callTool({ name: tool, arguments: args }, undefined, { timeout: timeoutMs })) as ToolResult;
+    if (!result.isError) return result;
+    if (performance.now() + wait > deadline) {
+      try {
+        payloadOf(tool, result);
+      } catch (err) {
+        throw new McpTargetError(`${ref}: the probe call of ${tool} still failed after ${READY_TIMEOUT_MS / 1000} s: ${(err as Error).message}`);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
+
 export async function openMcpTarget(spec: McpTargetSpec, opts: McpTargetOptions = {}): Promise<McpTarget> {
   const t = spec.transport;
   const ref = opts.ref ?? `mcp:${t.type === 'http' ? t.url : t.command.join(' ')}`;
@@ -183,7 +207,7 @@ export async function openMcpTarget(spec: McpTargetSpec, opts: McpTargetOptions 
     let served: string | undefined;
     if (target.embed) {
       const texts = ['embedgate probe'];
-      const result = (await main.client.callTool({ name: embed.name, arguments: embedArguments(spec.tools, texts) }, undefined, { timeout: spec.callTimeoutMs })) as ToolResult;
+      const result = await probeUntilReady(main, embed.name, embedArguments(spec.tools, texts), spec.callTimeoutMs, ref);
       // The served model's name, when the result says it (embedgate serve's does, beside the vectors).
       const model = (payloadOf(embed.name, result) as { model?: unknown } | null)?.model;
       served = typeof model === 'string' ? model : undefined;
