@@ -147,7 +147,9 @@ describe('embedgate run', () => {
     let interruptedAt = 0;
     const run = await embedgate(['run', join(SUITES, 'bench-long.yaml')], {
       onStart: (child) => {
-        // Interrupt once the bench is really running (its first progress line or 8 s).
+        // Interrupt once the bench is really running (its ▶ line, printed after the signal
+        // handler is installed). The fallback is long: on a loaded machine tsx alone can take
+        // seconds, and a SIGINT before the handler kills the process with no report.
         let sent = false;
         const send = () => {
           if (sent) return;
@@ -155,7 +157,7 @@ describe('embedgate run', () => {
           interruptedAt = Date.now();
           child.kill('SIGINT');
         };
-        const timer = setTimeout(send, 8000);
+        const timer = setTimeout(send, 60_000);
         child.stderr!.on('data', (d: Buffer) => {
           if (/bench-long/.test(String(d)) && /▶/.test(String(d))) setTimeout(send, 1500);
         });
@@ -168,7 +170,7 @@ describe('embedgate run', () => {
     const report = readReport(run);
     expect(report.status).toBe('interrupted');
     expect(report.verdict).toBe('inconclusive');
-  });
+  }, 150_000);
 
   it('exits 2 with file:line:col for a malformed suite', async () => {
     const file = join(ROOT, 'fixtures', 'bad-suites', 'unknown-metric.yaml');
