@@ -108,14 +108,16 @@ export class SearchIndex {
   private async embedRange(docs: BeirDocument[], from: number, to: number, slots: (Float32Array | undefined)[], signal: AbortSignal): Promise<void> {
     const texts = docs.slice(from, to).map((d) => this.prefixes.document + d.text);
     try {
-      const r = await this.withRetry(() => this.service.embed(texts, signal), signal);
+      // No signal to embed(): each call would add an abort listener to the one long-lived build
+      // signal; the lanes check it between batches instead.
+      const r = await this.withRetry(() => this.service.embed(texts), signal);
       r.vectors.forEach((v, i) => (slots[from + i] = unit(v)));
       this.embedded += texts.length;
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 400)) throw err;
       for (let i = from; i < to && !signal.aborted; i++) {
         try {
-          const r = await this.withRetry(() => this.service.embed([texts[i - from]!], signal), signal);
+          const r = await this.withRetry(() => this.service.embed([texts[i - from]!]), signal);
           slots[i] = unit(r.vectors[0]!);
           this.embedded++;
         } catch (one) {
