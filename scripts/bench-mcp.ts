@@ -1,9 +1,10 @@
 // npm run bench:mcp (node --import tsx scripts/bench-mcp.ts): what driving the embedder through
-// MCP costs beside plain HTTP. One `embedgate serve --mcp` (cache off) serves both
-// /v1/embeddings and /mcp on one port; the same closed-model load suite (100 connections or
-// virtual users, one text per call) runs through the CLI against each, interleaved A B A B, so a
-// busy spell hits both alike. Prints each run's throughput and per-call p50/p95, the ratio MCP /
-// HTTP per pair and their median, the load average and how busy other processes kept the cores;
+// MCP costs beside plain HTTP. One `embedgate serve --mcp` (cache off; a one-document search
+// index, so no index build competes) serves both /v1/embeddings and /mcp on one port; the same
+// closed-model load suite (100 connections or virtual users, one text per call) runs through the
+// CLI against each, interleaved A B A B, so a busy spell hits both alike. Prints each run's
+// throughput and per-call p50/p95, the ratio MCP / HTTP per pair and their median, the load
+// average and how busy other processes kept the cores;
 // writes reports/bench/mcp.json.
 //   --model NAME (default candidate)  --pairs N (2)  --duration 5s  --connections 100  --session per-user|per-call
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -57,7 +58,7 @@ function suiteFile(side: 'http' | 'mcp', url: string): string {
 const loadBefore = loadavg();
 const contention = watchContention();
 process.stdout.write(`starting embedgate serve --mcp --model ${values.model} (cache off)…\n`);
-const serve = await ServeProcess.start({ model: values.model!, cacheMb: 0, extraArgs: ['--mcp'] });
+const serve = await ServeProcess.start({ model: values.model!, cacheMb: 0, extraArgs: ['--mcp', '--index-max-docs', '1'] });
 const runs: Run[] = [];
 try {
   const probe = await fetch(`${serve.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' }).catch(() => undefined);

@@ -67,6 +67,7 @@ describe('mcp target', () => {
     expect(errorsOf('target:\n  mcp:\n    url: http://127.0.0.1:1/mcp\n    tools: { embed: { vectors: x } }')).toMatch(/:6:\d+: target\.mcp\.tools\.embed/);
     expect(errorsOf('target:\n  mcp:\n    url: http://127.0.0.1:1/mcp\n    tools: { embed: { result: "data vectors" } }')).toMatch(/:6:\d+: target\.mcp\.tools\.embed\.result/);
     expect(errorsOf('target: { mcp: { command: [srv], model: no-such-model } }')).toMatch(/target\.mcp\.model: .*no-such-model/);
+    expect(errorsOf('target:\n  mcp:\n    url: http://127.0.0.1:1/mcp\n    tools: { search: { query: n, k: n } }')).toMatch(/:6:\d+: target\.mcp\.tools\.search: the search tool's query and k are both the argument 'n'/);
   });
 
   it('defaults to the tools embedgate serve --mcp declares', () => {

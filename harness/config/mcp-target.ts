@@ -129,6 +129,9 @@ export function readMcpTarget(source: YamlSource, key: string, context: McpReadC
     transport = { type: 'stdio', command: argv, cwd };
   }
   const tools = readMapping(f['tools']);
+  if (tools.search.query === tools.search.k) {
+    at(['tools', 'search'], `the search tool's query and k are both the argument '${tools.search.k}': one call cannot carry both`, 'two argument names, e.g. { query: query, k: k }');
+  }
   const timeout = str('callTimeout');
   if (errors.length > before) return undefined;
   return {
