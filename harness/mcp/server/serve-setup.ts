@@ -18,7 +18,7 @@ export interface McpServeValues {
 export function mcpServeSetup(values: McpServeValues, log: (line: string) => void): ((parts: FrontEndParts) => FrontEnd) | undefined {
   if (!values.mcp) {
     const stray = (['stdio', 'index-corpus', 'index-max-docs'] as const).filter((k) => values[k] !== undefined);
-    if (stray.length) throw new McpUsageError(`${stray.map((k) => `--${k}`).join(', ')} only make sense with --mcp`);
+    if (stray.length) throw new McpUsageError(`${stray.map((k) => `--${k}`).join(', ')} ${stray.length === 1 ? 'needs' : 'need'} --mcp`);
     return undefined;
   }
   let maxDocuments: number | undefined;
