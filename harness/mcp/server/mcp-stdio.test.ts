@@ -2,6 +2,7 @@
 // the real command; stdout must carry JSON-RPC only, and closing stdin stops the server. A full
 // queue is an isError result, shown on a server whose worker is paused (SIGSTOP) so the queue
 // stays full for as long as the test needs.
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -74,6 +75,29 @@ describe('embedgate serve --mcp --stdio', () => {
     }
     await until(async () => (alive(pid) ? undefined : true), 'the server to exit after stdin closed', 20_000);
     expect(stderr).toMatch(/serve: stdin closed, finishing requests in flight/);
+  });
+
+  it('a stdin line that is not JSON gets -32700 and one that is not JSON-RPC -32600, on stdout, and the session goes on', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--model', 'baseline', '--contexts', '1', '--mcp', '--stdio', '--index-corpus', corpus.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.resume();
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      child.stdin.write('this is not json\n');
+      child.stdin.write('{"jsonrpc":"1.0","id":1,"method":"ping"}\n');
+      child.stdin.write('{"jsonrpc":"2.0","id":2,"method":"ping"}\n');
+      const lines = await until(async () => {
+        const l = stdout.split('\n').filter((x) => x.trim() !== '');
+        return l.length >= 3 ? l : undefined;
+      }, 'three answers on stdout', 30_000);
+      const messages = lines.map((l) => JSON.parse(l) as Structured);
+      expect(messages.map((m) => m['error']?.code ?? 'result')).toEqual([-32700, -32600, 'result']);
+      expect(messages[2]!['id']).toBe(2);
+    } finally {
+      child.stdin.end();
+    }
+    expect(await exited).toBe(0);
   });
 
   it('a full queue is an isError result naming the capacity; the call after the queue drains succeeds', async () => {
