@@ -1,9 +1,10 @@
 // `embedgate serve --mcp` end to end: a real server on loopback with the fixture model, the
 // official SDK client over Streamable HTTP, checked against the same server's /v1/embeddings.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServeProcess } from '../../targets/gguf/serve-process.ts';
-import { MAX_EMBED_TEXTS } from '../tools.ts';
+import { MAX_EMBED_TEXTS, MCP_HTTP_PATH } from '../tools.ts';
 import { CORPUS, documentText, health, httpClient, httpEmbeddings, maxAbsDiff, startMcpServe, writeCorpus } from './testing/serve-mcp.ts';
 
 type Structured = Record<string, any>;
@@ -96,6 +97,25 @@ describe('embedgate serve --mcp over Streamable HTTP', () => {
     const noQuery = await client.callTool({ name: 'search', arguments: { query: '' } });
     expect(noQuery.isError).toBe(true);
     expect((await fetch(`${serve.url}/health`)).status).toBe(200);
+  });
+
+  it('DELETE /mcp ends a session: its id is then unknown (404), and the other sessions go on', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${serve.url}${MCP_HTTP_PATH}`));
+    const other = new Client({ name: 'embedgate-test-2', version: '1.0.0' });
+    await other.connect(transport);
+    const sid = transport.sessionId!;
+    const open = (await health(serve.url))['mcp'].sessions as number;
+    await transport.terminateSession();
+    expect((await health(serve.url))['mcp'].sessions).toBe(open - 1);
+    const res = await fetch(`${serve.url}${MCP_HTTP_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sid },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32001);
+    await other.close();
+    expect((await client.ping())).toEqual({});
   });
 
   it('counts MCP tool calls in /metrics beside the HTTP counters they share', async () => {
