@@ -6,10 +6,11 @@ import { LatencyHistogram } from '../metrics/latency.ts';
 import type { SuiteResult } from '../result.ts';
 import type { Statistic } from './bootstrap-ratio.ts';
 import type { LoadedRun } from './compare-load.ts';
+import { loadRoundValues } from './load-evidence.ts';
 
 export type Evidence =
   | { kind: 'samples'; values: number[]; stat: Statistic; what: string }
-  | { kind: 'windows'; values: number[] };
+  | { kind: 'windows'; values: number[]; /** What each value is of, 'windows' unless said: a load suite's 'rounds'. */ what?: string };
 
 const PERCENTILE: Record<string, Statistic> = {
   p50: { percentile: 50 },
@@ -70,5 +71,6 @@ function windowEvidence(run: LoadedRun, suite: SuiteResult, name: string): Evide
 }
 
 export function evidenceFor(run: LoadedRun, suite: SuiteResult, name: string): Evidence | undefined {
-  return benchEvidence(suite, name) ?? windowEvidence(run, suite, name);
+  const rounds = loadRoundValues(suite, name);
+  return benchEvidence(suite, name) ?? (rounds ? { kind: 'windows', values: rounds, what: 'rounds' } : undefined) ?? windowEvidence(run, suite, name);
 }

@@ -127,9 +127,9 @@ export function compareMetric(sides: MetricSides, noise: number, seedKey: string
   }
   if (ea?.kind === 'windows' && eb?.kind === 'windows') {
     if (ea.values.length < WINDOW_FLOOR || eb.values.length < WINDOW_FLOOR) {
-      return { ...values, verdict: 'not enough data', evidence: `${ea.values.length} and ${eb.values.length} windows; ${WINDOW_FLOOR} per side are needed` };
+      return { ...values, verdict: 'not enough data', evidence: `${ea.values.length} and ${eb.values.length} ${ea.what ?? 'windows'}; ${WINDOW_FLOOR} per side are needed` };
     }
-    const r = byRanks(ea.values, eb.values, noise, 'windows');
+    const r = byRanks(ea.values, eb.values, noise, ea.what ?? 'windows');
     return done(r.sign, r.evidence);
   }
   if ([...sides.a, ...sides.b].every((v) => v === sides.a[0])) return done(0, `the same value in all ${sides.a.length + sides.b.length} run(s)`);
