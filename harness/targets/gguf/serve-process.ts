@@ -112,6 +112,9 @@ export class ServeProcess implements DedicatedServer {
       if (proc) proc.exit = exit;
     });
     const fail = (why: string) => {
+      // Under a profiler the server is the profiler's child: it must not outlive it.
+      const wrapped = child.pid !== undefined ? wrapper?.serverPid(child.pid) : undefined;
+      if (wrapped !== undefined && wrapped !== child.pid) process.kill(wrapped, 'SIGKILL');
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
       return new Error(`embedgate serve --model ${opts.model}: ${why}\n${text.slice(-2000)}`);
