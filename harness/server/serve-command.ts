@@ -24,6 +24,7 @@ export const SERVE_USAGE = `embedgate serve --model <name|path.gguf> [options]
   --fault-injection       answer POST /debug/faults/corrupt-cache?count=N (fault suites only; off by default)
   --mcp                   also serve MCP (tools embed and search) over Streamable HTTP at /mcp (docs/mcp.md)
   --stdio                 with --mcp: serve MCP on stdin/stdout instead (logs on stderr; HTTP on --port, default any free port)
+  --stateless             with --mcp: also answer requests without Mcp-Session-Id, each on its own
   --index-corpus <dir>    with --mcp: the search tool's corpus, a BEIR folder with corpus.jsonl (default ts-api)
   --index-max-docs <n>    with --mcp: index only the first n documents
 
@@ -60,6 +61,7 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
         'fault-injection': { type: 'boolean' },
         mcp: { type: 'boolean' },
         stdio: { type: 'boolean' },
+        stateless: { type: 'boolean' },
         'index-corpus': { type: 'string' },
         'index-max-docs': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -82,7 +84,7 @@ export async function serveCommand(argv: string[], out: { log: (line: string) =>
   try {
     const contexts = count(values.contexts, 'contexts');
     const threads = count(values.threads, 'threads');
-    mcpSetup = values.mcp || values.stdio || values['index-corpus'] || values['index-max-docs'] ? await import('../mcp/server/serve-setup.ts') : undefined;
+    mcpSetup = values.mcp || values.stdio || values.stateless || values['index-corpus'] || values['index-max-docs'] ? await import('../mcp/server/serve-setup.ts') : undefined;
     const frontEnd = mcpSetup?.mcpServeSetup(values, out.log);
     const model = await new TargetPool({ env: process.env, onLog: out.log }).resolve(values.model);
     server = await startServer({

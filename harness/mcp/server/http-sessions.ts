@@ -34,6 +34,8 @@ export interface HttpSessionsOptions {
   /** Most open sessions; the least recently used is closed to make room. Default 1000. */
   maxSessions?: number;
   onProtocolError?: (code: number) => void;
+  /** Serve a request without Mcp-Session-Id on its own, with no session (serve --mcp --stateless). */
+  stateless?: boolean;
 }
 
 export class HttpSessions {
@@ -103,6 +105,7 @@ export class HttpSessions {
     const door = checkBody(text);
     if (!door.ok) return this.reply(res, door.error.status, door.error.code, door.error.message, door.error.id);
     if (session) return session.transport.handleRequest(req, res, door.body);
+    if (this.opts.stateless) return this.once(req, res, door.body);
     const messages = Array.isArray(door.body) ? door.body : [door.body];
     if (!messages.some((m) => isInitializeRequest(m))) {
       const first = messages.find((m): m is JSONRPCMessage & { id: string | number } => 'id' in m && m.id !== undefined);
@@ -131,6 +134,14 @@ export class HttpSessions {
     await transport.handleRequest(req, res, body);
     // An initialize the transport refused (a batch with two) opened no session: nothing to keep.
     if (transport.sessionId === undefined) await server.close().catch(() => {});
+  }
+
+  /** Stateless: a server and transport for this one request, closed with its response. */
+  private async once(req: IncomingMessage, res: ServerResponse, body: JSONRPCMessage | JSONRPCMessage[]): Promise<void> {
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    const server = await this.opts.connect(transport);
+    res.on('close', () => void server.close().catch(() => {}));
+    await transport.handleRequest(req, res, body);
   }
 
   private async closeSession(id: string): Promise<void> {

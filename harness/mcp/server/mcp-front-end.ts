@@ -24,6 +24,8 @@ export interface McpFrontEndOptions {
   corpus: IndexCorpus;
   /** Serve MCP on stdin/stdout instead of /mcp. */
   stdio: boolean;
+  /** Streamable HTTP: also serve requests without Mcp-Session-Id, each on its own. */
+  stateless?: boolean;
   /** For tests: the streams stdio uses (default process.stdin/stdout). */
   streams?: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream };
 }
@@ -86,7 +88,7 @@ export function mcpFrontEnd(opts: McpFrontEndOptions): (parts: FrontEndParts) =>
     } else {
       const url = new URL(parts.url);
       const allowedHosts = loopbackHosts(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port));
-      sessions = new HttpSessions({ parts, connect, ...(allowedHosts ? { allowedHosts } : {}), onProtocolError: onRefused });
+      sessions = new HttpSessions({ parts, connect, ...(allowedHosts ? { allowedHosts } : {}), onProtocolError: onRefused, stateless: opts.stateless ?? false });
       log?.(`mcp: serving MCP (Streamable HTTP) at ${parts.url}${MCP_HTTP_PATH}`);
     }
 

@@ -131,3 +131,35 @@ describe('embedgate serve --mcp over Streamable HTTP', () => {
     expect(text).toMatch(/^embedgate_http_requests_total\{path="\/mcp",status="200"\} [1-9]/m);
   });
 });
+
+describe('embedgate serve --mcp --stateless', () => {
+  it('answers a tools/call with no session and no initialize, and the SDK client works without a session id', async () => {
+    const corpus = writeCorpus();
+    const serve = await startMcpServe(corpus.dir, ['--stateless']);
+    try {
+      const res = await fetch(`${serve.url}${MCP_HTTP_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'embed', arguments: { texts: ['stateless'] } } }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('mcp-session-id')).toBeNull();
+      const data = (await res.text()).split('\n').find((l) => l.startsWith('data: '))!;
+      const answer = JSON.parse(data.slice(6)) as { id: number; result: { structuredContent: Structured } };
+      expect(answer.id).toBe(7);
+      expect(maxAbsDiff(answer.result.structuredContent['embeddings'], await httpEmbeddings(serve.url, ['stateless']))).toBeLessThan(1e-6);
+
+      const transport = new StreamableHTTPClientTransport(new URL(`${serve.url}${MCP_HTTP_PATH}`));
+      const client = new Client({ name: 'embedgate-test', version: '1.0.0' });
+      await client.connect(transport);
+      expect(transport.sessionId).toBeUndefined();
+      const search = await client.callTool({ name: 'search', arguments: { query: 'add numbers', k: 2 } });
+      expect((search.structuredContent as Structured)['results']).toHaveLength(2);
+      await client.close();
+      expect((await health(serve.url))['mcp'].sessions).toBe(0);
+    } finally {
+      await serve.stop();
+      corpus.remove();
+    }
+  });
+});
