@@ -6,7 +6,8 @@
 // same time: on this shared 2-core machine, back-to-back runs of the same target differed by
 // +61 % and +115 % in throughput as the load average moved between 18 and 10, which no noise band
 // short of 2x absorbs; run together, the machine's load weighs on them alike. The band is still
-// ±100 % (only a 2x change counts), and the throttle is 8x. scripts/bench-compare.ts shows
+// ±100 % (only a 2x change counts); the throttle (an eighth of the wall time) measured 3.3x less
+// throughput and 3.4x the p50 latency (scripts/bench-compare.ts, load average 8–15). That script shows
 // back-to-back runs with the default band. EMBEDGATE_CONTEXTS=1 is not the slowdown: on 2 busy
 // cores it did not slow the server (5.6 → 4.8 requests/s, within noise): the cores were the limit.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
