@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { LatencyHistogram } from '../metrics/latency.ts';
 import { AnswerChecker, inputsOfBody, REWRITTEN_HEADER, type AnswerCheckOptions, type InvalidCounts } from './answer-check.ts';
 import { RequestLedger, type Answer } from './request-ledger.ts';
+import { GeneratorMeter } from './generator-meter.ts';
 
 export { classifyError } from './error-kind.ts';
 
@@ -179,8 +180,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   // 1064 answers-to-be as unanswered in load-100). The wait ends as soon as nothing is in flight.
   const ledger = new RequestLedger(() => built, onAnswer, spec.graceMs ?? spec.timeoutMs ?? 10_000);
 
-  const cpuBefore = process.cpuUsage();
-  const eluBefore = performance.eventLoopUtilization();
+  const meter = new GeneratorMeter();
   const started = performance.now();
   const instances: autocannon.Instance[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -253,9 +253,6 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
   const wallMs = performance.now() - started;
   const counts = await ledger.settled();
   const graceMs = performance.now() - started - wallMs;
-  const cpu = process.cpuUsage(cpuBefore);
-  const elu = performance.eventLoopUtilization(eluBefore);
-  const cpuCores = (cpu.user + cpu.system) / 1000 / (wallMs + graceMs);
   const errors: ErrorCounts = { status, timeout: counts.timeout, reset: counts.reset, connection: counts.connection, lost: counts.lost, unanswered: counts.unanswered };
   return {
     name: spec.name,
@@ -281,7 +278,7 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseResult> {
     invalid: checker?.invalid ?? { total: 0, byReason: {} },
     rewritten: checker?.rewritten ?? { checked: 0, caught: 0, byReason: {} },
     checkMs: checker?.ms ?? 0,
-    generator: { cpuCores, eventLoopUtilization: elu.utilization, saturated: cpuCores >= (spec.saturationCores ?? 0.9) },
+    generator: meter.read(wallMs + graceMs, spec.saturationCores),
     nextIndex: next,
   };
 }

@@ -15,6 +15,7 @@ import type { McpConnection } from './connection.ts';
 import { embedArguments, ToolAnswerError, vectorsOf, type ToolResult } from './mapping.ts';
 import { outcomeOfFailure } from './outcome.ts';
 import type { SessionPool } from './session-pool.ts';
+import { GeneratorMeter } from '../../http-client/generator-meter.ts';
 
 export interface McpPhaseOptions {
   mapping: McpToolMapping;
@@ -58,8 +59,7 @@ export async function runMcpPhase(spec: PhaseSpec, o: McpPhaseOptions): Promise<
   let stopping = false;
 
   const sessions = o.session === 'per-user' ? await o.pool.take(connections) : [];
-  const cpuBefore = process.cpuUsage();
-  const eluBefore = performance.eventLoopUtilization();
+  const meter = new GeneratorMeter();
   const started = performance.now();
   const endAt = started + spec.durationMs;
   const stop = () => {
@@ -189,9 +189,6 @@ export async function runMcpPhase(spec: PhaseSpec, o: McpPhaseOptions): Promise<
   spec.signal?.removeEventListener('abort', stop);
   if (harnessError !== undefined) throw harnessError;
   const grace = performance.now() - started - wallMs;
-  const cpu = process.cpuUsage(cpuBefore);
-  const elu = performance.eventLoopUtilization(eluBefore);
-  const cpuCores = (cpu.user + cpu.system) / 1000 / (wallMs + grace);
   return {
     name: spec.name,
     connections,
@@ -216,7 +213,7 @@ export async function runMcpPhase(spec: PhaseSpec, o: McpPhaseOptions): Promise<
     invalid: checker?.invalid ?? { total: 0, byReason: {} },
     rewritten: { checked: 0, caught: 0, byReason: {} },
     checkMs: checker?.ms ?? 0,
-    generator: { cpuCores, eventLoopUtilization: elu.utilization, saturated: cpuCores >= (spec.saturationCores ?? 0.9) },
+    generator: meter.read(wallMs + grace, spec.saturationCores),
     nextIndex: next,
   };
 }
