@@ -25,8 +25,8 @@ export class HttpTargetError extends Error {
   override readonly name = 'HttpTargetError';
 }
 
-/** Extra fields embedgate serve (and some other servers) put on /v1/models entries. */
-interface ModelEntry {
+/** Extra fields embedgate serve (and some other servers) put on /v1/models entries; the mcp target reads them too. */
+export interface ModelEntry {
   id: string;
   sha256?: string;
   dimensions?: number;

@@ -15,6 +15,7 @@ import type { McpTargetSpec } from '../../plan.ts';
 import { pidListeningOn, processEnvironment } from '../../probes/process-memory.ts';
 import type { ModelInfo, TargetDescription } from '../../result.ts';
 import type { DriveSettings, SearchHit, Target, TargetProcesses } from '../target.ts';
+import type { ModelEntry } from '../http/target.ts';
 
 export interface McpTargetOptions {
   /** How the suite named the target, for describe(). */
@@ -26,18 +27,6 @@ export interface McpTargetOptions {
 /** The server could not be reached, lacks the mapped tools, or answered in a way no suite can use. */
 export class McpTargetError extends Error {
   override readonly name = 'McpTargetError';
-}
-
-/** Extra fields embedgate serve puts on /v1/models entries (as the http target reads them). */
-interface ModelEntry {
-  id: string;
-  sha256?: string;
-  dimensions?: number;
-  context_length?: number;
-  architecture?: string;
-  pooling?: string;
-  quantization?: string;
-  file_size?: number;
 }
 
 export class McpTarget implements Target {
