@@ -111,8 +111,8 @@ export interface SuitePlan {
   checks: PlannedCheck[];
   /** Overall time limit for the suite in ms. */
   timeoutMs: number;
-  /** `--shard i/n`: this process runs shard `index` of `count` (harness/shard/); its params are already this shard's share. */
-  shard?: { index: number; count: number };
+  /** `--shard i/n`: this process runs shard `index` of `count` (harness/shard/); its params are already this shard's share. `dir`: the shard's run directory, where a retrieval shard writes its vectors. */
+  shard?: { index: number; count: number; dir?: string };
 }
 
 export interface GatePlan {

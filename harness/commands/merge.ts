@@ -33,7 +33,13 @@ export async function mergeCommand(args: string[], values: ParsedValues): Promis
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const runId = `${stamp}-merge-${collected.count}shards-${randomBytes(3).toString('hex')}`;
   const outDir = join(resolveOutputRoot(values.out), runId);
-  const merged = mergeShards(collected, { runId, maxSkewMs, argv: ['merge', ...args] });
+  let merged;
+  try {
+    merged = mergeShards(collected, { runId, maxSkewMs, argv: ['merge', ...args] });
+  } catch (err) {
+    if (err instanceof MergeInputError) throw new UsageError(err.message);
+    throw err;
+  }
 
   mkdirSync(outDir, { recursive: true });
   const log = createEventLog(join(outDir, EVENT_LOG_FILE));

@@ -1,6 +1,7 @@
 // The merged report of a sharded run. A load suite is merged from every shard (merge-load.ts) and
 // its checks are judged on the merged metrics with the same evaluator as a run; a suite that cannot
-// be split is shard 0's result. A missing or failed shard leaves the suites it ran inconclusive,
+// be split is shard 0's result; a retrieval suite is ranked and scored on the union of the shards'
+// vectors (merge-retrieval.ts). A missing or failed shard leaves the suites it ran inconclusive,
 // naming it; a shard whose start skewed beyond the bound gets a warning.
 import type { PlannedSuiteSummary } from '../events.ts';
 import { evaluateCheck } from '../gates/evaluate.ts';
@@ -9,6 +10,7 @@ import { judgeRun, judgeSuite } from '../gates/verdict.ts';
 import { REPORT_SCHEMA_VERSION, type CheckResult, type Metrics, type RunReport, type SuiteResult } from '../result.ts';
 import type { Collected, Shard } from './collect.ts';
 import { mergeLoadSuite } from './merge-load.ts';
+import { mergeRetrievalSuite } from './merge-retrieval.ts';
 import { SHARDED_KINDS } from './split.ts';
 
 /** The load kind's default saturation bound, for results whose details do not state theirs. */
@@ -134,8 +136,10 @@ export function mergeShards(collected: Collected, opts: { runId: string; maxSkew
   const machineOf = lead.report.provenance.machine;
   const machine: Metrics = { memory: { value: machineOf.memoryBytes, unit: 'bytes' }, cores: { value: machineOf.availableCores, unit: 'count' } };
   const healthy = shards.filter((s) => !s.failed);
+  const partial = new Set(shards.flatMap((s) => s.meta.partial ?? []));
   const suites: SuiteResult[] = [...plans.values()].map((plan) => {
     if ((SHARDED_KINDS as readonly string[]).includes(plan.kind)) return mergedLoad(plan.name, plan, healthy, problems, machine);
+    if (partial.has(plan.name)) return mergeRetrievalSuite(plan.name, plan, healthy, problems, machine);
     const whole = shard0?.report!.suites.find((r) => r.name === plan.name);
     if (whole && !shard0?.failed) return whole;
     const why = shard0 ? (shard0.failed ?? `shard 0 did not run suite ${plan.name}`) : `shard 0 of ${count}, which runs suite ${plan.name} whole, is missing`;

@@ -20,6 +20,8 @@ export interface ShardMeta {
   suiteFiles: { file: string; sha256: string }[];
   /** Suites that cannot be split: shard 0 ran them whole, the others skipped them. */
   wholeOnShard0: string[];
+  /** Retrieval suites whose result here is partial: this shard embedded its share of the corpus, the merge scores the union. */
+  partial?: string[];
   plannedStart: string;
   startedAt: string;
   skewMs: number;

@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { RunReport } from '../result.ts';
 import { writeShardMeta } from './meta.ts';
 import type { ShardSpec } from './spec.ts';
-import { shardPlans } from './split.ts';
+import { shardPlans, splitsCorpus } from './split.ts';
 import { applyTargetUrls } from './target-url.ts';
 import { waitForStart } from './start.ts';
 
@@ -43,6 +43,9 @@ export function prepareShard(spec: ShardSpec, loaded: Loaded, env: NodeJS.Proces
 export async function startShard(spec: ShardSpec, loaded: Loaded, wholeOnShard0: string[], runId: string, outDir: string, signal: AbortSignal): Promise<void> {
   const start = await waitForStart(spec, signal, (line) => process.stderr.write(`${line}\n`));
   mkdirSync(outDir, { recursive: true });
+  // Retrieval shards write their vectors beside shard.json.
+  const partial = loaded.suites.filter((s) => s.shard && splitsCorpus(s));
+  for (const s of partial) s.shard!.dir = outDir;
   writeShardMeta(outDir, {
     schema: 'embedgate-shard/1',
     index: spec.index,
@@ -52,6 +55,7 @@ export async function startShard(spec: ShardSpec, loaded: Loaded, wholeOnShard0:
     runId,
     suiteFiles: suiteFilesOf(loaded),
     wholeOnShard0,
+    partial: partial.map((s) => s.name),
     plannedStart: new Date(start.plannedMs).toISOString(),
     startedAt: new Date(start.startedMs).toISOString(),
     skewMs: start.skewMs,

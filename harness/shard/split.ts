@@ -1,14 +1,19 @@
 // What one shard of a run runs. A load suite is split: this shard gets its floor/ceil share of
 // every phase's connections and 1/n of a fixed arrival rate, so the shards together offer what one
 // generator would. Shards must drive one server, so a load suite's targets must be http URLs: a
-// gguf target would have every shard start a server of its own. Suites of other kinds cannot be
-// split; they run whole on shard 0 alone, and the merge takes their results from it.
+// gguf target would have every shard start a server of its own. A retrieval suite (ranked by the
+// harness) splits its corpus instead: each shard embeds its share with its own model worker and
+// the merge ranks the union (retrieval-shard.ts). Suites of other kinds cannot be split; they run
+// whole on shard 0 alone, and the merge takes their results from it.
 import { UsageError } from '../commands/options.ts';
 import type { SuitePlan, TargetRef } from '../plan.ts';
 import { shareOf, type ShardSpec } from './spec.ts';
 
-/** Kinds whose work is split over shards; the rest run on shard 0 only. */
+/** Kinds whose load is split over shards; the rest run on shard 0 only, or split their corpus. */
 export const SHARDED_KINDS = ['load'] as const;
+
+/** A retrieval suite ranked by the harness: each shard embeds its share of the documents and queries. */
+export const splitsCorpus = (plan: Pick<SuitePlan, 'kind' | 'params'>): boolean => plan.kind === 'retrieval' && (plan.params as { ranking?: string }).ranking !== 'server';
 
 export interface ShardedPlans {
   suites: SuitePlan[];
@@ -60,6 +65,11 @@ export function shardPlans(suites: readonly SuitePlan[], spec: ShardSpec): Shard
       const split = splitLoad(plan, spec);
       out.suites.push(split.plan);
       out.lines.push(split.line);
+      continue;
+    }
+    if (splitsCorpus(plan)) {
+      out.suites.push({ ...plan, shard: { index: spec.index, count: spec.count } });
+      out.lines.push(`--shard ${spec.index}/${spec.count}: suite ${plan.name} (retrieval) embeds documents and queries k with k mod ${spec.count} = ${spec.index}; embedgate merge ranks and scores the union`);
       continue;
     }
     out.wholeOnShard0.push(plan.name);

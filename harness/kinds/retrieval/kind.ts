@@ -8,9 +8,10 @@ export const retrieval = defineKind({
   description: 'retrieval quality on a BEIR dataset (nDCG@10, MRR@10, recall, MAP) with a non-inferiority interval against the compare target',
   params: RETRIEVAL_PARAMS,
   metrics: RETRIEVAL_METRICS,
-  // ranking: server scores the target's own search instead (server-ranking.ts).
+  // ranking: server scores the target's own search instead (server-ranking.ts); under --shard the
+  // suite embeds its share of the corpus for embedgate merge (harness/shard/retrieval-shard.ts).
   runner: async () => {
-    const [{ runRetrieval }, { runServerRanking }] = await Promise.all([import('./runner.ts'), import('./server-ranking.ts')]);
-    return (ctx) => ((ctx.plan.params as { ranking?: string }).ranking === 'server' ? runServerRanking(ctx) : runRetrieval(ctx));
+    const [{ runRetrieval }, { runServerRanking }, { runRetrievalShard }] = await Promise.all([import('./runner.ts'), import('./server-ranking.ts'), import('../../shard/retrieval-shard.ts')]);
+    return (ctx) => ((ctx.plan.params as { ranking?: string }).ranking === 'server' ? runServerRanking(ctx) : ctx.plan.shard ? runRetrievalShard(ctx) : runRetrieval(ctx));
   },
 });

@@ -12,9 +12,10 @@ import { meanScores, RANKING_DEPTH, RANKING_METRICS, scoreRanking, topK, type Qu
 import { emptyHygiene, finishHygiene, inspectVectors, type VectorHygiene } from '../../metrics/vector-hygiene.ts';
 import { Prng } from '../../random.ts';
 import { HARNESS_VERSION } from '../../provenance.ts';
+import type { ModelInfo } from '../../result.ts';
 import { need, type EmbeddingTarget } from '../../targets/target.ts';
 import { metricWriter, type MetricWriter } from '../catalog.ts';
-import type { Runner, RunnerContext } from '../runner.ts';
+import type { Runner, RunnerContext, RunnerOutput } from '../runner.ts';
 import { ScoreHistogram } from './calibration.ts';
 import { describeChange, MOVER_TOP, putChangeMetrics, type ChangeSide } from './change.ts';
 import { RETRIEVAL_METRICS } from './metrics.ts';
@@ -22,7 +23,8 @@ import type { RetrievalParams } from './params.ts';
 
 const IN_FLIGHT = 2;
 
-interface Embedded {
+/** One model's vectors of a dataset's documents and queries (in the dataset's order). */
+export interface Embedded {
   documents: Float32Array[];
   queries: Float32Array[];
   documentSeconds: number;
@@ -76,7 +78,7 @@ export function subsetDataset(dataset: BeirDataset, params: Pick<RetrievalParams
   return { ...dataset, queries, documents };
 }
 
-async function embedAll(
+export async function embedAll(
   ctx: RunnerContext,
   target: EmbeddingTarget,
   texts: string[],
@@ -250,11 +252,33 @@ export const runRetrieval: Runner = async (ctx) => {
   const log = (message: string) => emit({ type: 'log', level: 'info', suite: plan.name, message });
   const full = loadRetrievalDataset(params, plan.file, log);
   const dataset = subsetDataset(full, params, seed);
-  const queries = dataset.queries;
-  log(`dataset ${dataset.dir}: ${dataset.documents.length} of ${full.documents.length} documents, ${queries.length} of ${full.queries.length} queries, revision ${dataset.revision.slice(0, 12)}`);
+  log(`dataset ${dataset.dir}: ${dataset.documents.length} of ${full.documents.length} documents, ${dataset.queries.length} of ${full.queries.length} queries, revision ${dataset.revision.slice(0, 12)}`);
+  const embedded = await embedDataset(ctx, target, dataset, dataset.queries, params);
+  const baseEmbedded = compare && (await embedDataset(ctx, compare, dataset, dataset.queries, params));
+  return scoreRetrieval({ params, seed, full, dataset, target: { info: target.info(), embedded }, ...(compare && baseEmbedded ? { compare: { info: compare.info(), embedded: baseEmbedded } } : {}) });
+};
 
-  const embedded = await embedDataset(ctx, target, dataset, queries, params);
-  const dims = target.info().dimensions;
+export interface RetrievalScoring {
+  params: RetrievalParams;
+  seed: number;
+  /** The whole dataset, and the subset embedded (subsetDataset of it). */
+  full: BeirDataset & { source: Record<string, unknown> };
+  dataset: BeirDataset;
+  target: { info: ModelInfo; embedded: Embedded };
+  compare?: { info: ModelInfo; embedded: Embedded };
+}
+
+/**
+ * Everything after embedding: rank, score, compare, anchors, details. Split from the runner so
+ * that `embedgate merge` scores the union of a sharded run's vectors with this same code.
+ */
+export function scoreRetrieval(input: RetrievalScoring): RunnerOutput {
+  const { params, seed, full, dataset } = input;
+  const queries = dataset.queries;
+  const target = input.target.info;
+  const compare = input.compare?.info;
+  const embedded = input.target.embedded;
+  const dims = target.dimensions;
   // With a compare target every score is counted for the calibration of the two models.
   const histogram = compare && new ScoreHistogram(params.threshold === undefined ? [] : [params.threshold]);
   const ranked = histogram ? rankAndCalibrate(dataset, queries, embedded, dims, histogram) : undefined;
@@ -264,8 +288,8 @@ export const runRetrieval: Runner = async (ctx) => {
   let change: ReturnType<typeof describeChange> | undefined;
   let baseOut: Writer | undefined;
   if (compare) {
-    baseEmbedded = await embedDataset(ctx, compare, dataset, queries, params);
-    const baseDims = compare.info().dimensions;
+    baseEmbedded = input.compare!.embedded;
+    const baseDims = compare.dimensions;
     const baseHistogram = new ScoreHistogram(params.threshold === undefined ? [] : [params.threshold]);
     const baseRanked = rankAndCalibrate(dataset, queries, baseEmbedded, baseDims, baseHistogram);
     baseScores = scoreSystem(dataset, queries, baseRanked.rankings);
@@ -274,8 +298,8 @@ export const runRetrieval: Runner = async (ctx) => {
     change = describeChange(
       dataset,
       queries,
-      changeSide(target.info().name, dims, ranked!, scores, histogram!, embedded, n),
-      changeSide(compare.info().name, baseDims, baseRanked, baseScores, baseHistogram, baseEmbedded, n),
+      changeSide(target.name, dims, ranked!, scores, histogram!, embedded, n),
+      changeSide(compare.name, baseDims, baseRanked, baseScores, baseHistogram, baseEmbedded, n),
       { movers: params.movers, sameWithin: params.sameWithin, threshold: params.threshold, corpusSize: params.corpusSize, datasetDocuments: full.documents.length, batchSize: params.batchSize },
     );
   }
@@ -317,8 +341,8 @@ export const runRetrieval: Runner = async (ctx) => {
     ...(baseOut ? { baselineMetrics: baseOut.metrics } : {}),
     details: {
       systems: [
-        row(target.info().name, scores.mean),
-        ...(baseScores ? [row(compare!.info().name, baseScores.mean)] : []),
+        row(target.name, scores.mean),
+        ...(baseScores ? [row(compare!.name, baseScores.mean)] : []),
         row('bm25', bm25Scores.mean),
         row('random', randomScores.mean),
       ],
@@ -348,9 +372,9 @@ export const runRetrieval: Runner = async (ctx) => {
       },
       harnessVersion: HARNESS_VERSION,
       embedding: {
-        [target.info().name]: { documentSeconds: round(embedded.documentSeconds), querySeconds: round(embedded.querySeconds), vectorFaults: embedded.hygiene.faults },
+        [target.name]: { documentSeconds: round(embedded.documentSeconds), querySeconds: round(embedded.querySeconds), vectorFaults: embedded.hygiene.faults },
         ...(compare && baseEmbedded
-          ? { [compare.info().name]: { documentSeconds: round(baseEmbedded.documentSeconds), querySeconds: round(baseEmbedded.querySeconds), vectorFaults: baseEmbedded.hygiene.faults } }
+          ? { [compare.name]: { documentSeconds: round(baseEmbedded.documentSeconds), querySeconds: round(baseEmbedded.querySeconds), vectorFaults: baseEmbedded.hygiene.faults } }
           : {}),
       },
       perQuery,
@@ -358,4 +382,4 @@ export const runRetrieval: Runner = async (ctx) => {
     },
     ...(inconclusive ? { inconclusive } : {}),
   };
-};
+}
