@@ -53,7 +53,8 @@ Options:
   --seed <n>                  seed for everything random (default 1)
   --duration <d>              run, gate: how long soak suites run (e.g. 1m, 2h, 24h); names the suites it changed
   --shard <i/n>               run, gate: run shard i (from 0) of n: 1/n of each load phase's connections
-                              and rate; with --start-at <ISO time> or --barrier <file|loopback URL>
+                              and rate, 1/n of a retrieval suite's corpus; with --start-at <ISO time>
+                              or --barrier <file|loopback URL>
   --target-url <name>=<URL>   with --shard: load suites drive the server at URL where they name
                               model <name> as a gguf target (all shards must drive one server)
   --out-of-order              run a gate although earlier gates have not passed for these models

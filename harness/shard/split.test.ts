@@ -1,5 +1,6 @@
-// What one shard runs: floor/ceil shares that sum exactly, 1/n of a fixed rate, suites that cannot
-// be split on shard 0 alone, and the bad inputs refused with what to do.
+// What one shard runs: floor/ceil shares that sum exactly, 1/n of a fixed rate, a retrieval suite
+// on every shard (its corpus split), suites that cannot be split on shard 0 alone, and the bad
+// inputs refused with what to do.
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,16 @@ describe('shardPlans', () => {
     expect(parts[1]!.suites[0]!.shard).toEqual({ index: 1, count: 3 });
     // The loaded plan itself is not changed.
     expect((loaded.suites[0]!.params as { connections: number }).connections).toBe(100);
+  });
+
+  it('gives every shard a harness-ranked retrieval suite (its corpus is split), and keeps ranking: server on shard 0', () => {
+    const tiny = load('fixtures/suites/retrieval-tiny.yaml').suites[0]!;
+    const server = { ...tiny, name: 'retrieval-server', params: { ...tiny.params, ranking: 'server' } };
+    const parts = Array.from({ length: 2 }, (_, i) => shardPlans([tiny, server], { index: i, count: 2 }));
+    expect(parts.map((p) => p.suites.map((s) => s.name))).toEqual([['retrieval-tiny', 'retrieval-server'], ['retrieval-tiny']]);
+    expect(parts[1]!.suites[0]!.shard).toEqual({ index: 1, count: 2 });
+    expect(parts[0]!.wholeOnShard0).toEqual(['retrieval-server']);
+    expect(parts[1]!.lines[0]).toContain('embeds documents and queries k with k mod 2 = 1');
   });
 
   it('refuses a gguf target and more shards than connections', () => {
