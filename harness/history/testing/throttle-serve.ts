@@ -3,10 +3,14 @@
 // stopped and continued in a duty cycle, as a CPU quota would (cgroup cpu.max), so they run at
 // most runMs / (runMs + stopMs) of the wall time. Both, not the worker alone: on a busy
 // machine the server's JavaScript is as much the bottleneck as the model (throttling only the
-// worker to 20 % slowed the server 2x, not 5x). Used to show `embedgate compare` a slower target.
+// worker to 20 % slowed the server 2x, not 5x). A server is throttled only once its /health says
+// it is ready: a model load at an eighth of the speed on a busy machine outlasts serve's start-up
+// limit, and the run would end in a harness error instead of a slow measurement. Used to show
+// `embedgate compare` a slower target.
 import { readFileSync } from 'node:fs';
 import { childrenOf, sendSignal } from '../../faults/process/signals.ts';
 import { cleanupOnExit } from '../../faults/process/cleanup.ts';
+import { listeningPorts } from '../../probes/process-memory.ts';
 
 function descendants(pid: number): number[] {
   const out: number[] = [];
@@ -22,9 +26,27 @@ function isServe(pid: number): boolean {
   }
 }
 
-/** Each `embedgate serve` under rootPid and everything under it (its worker). */
-function serveTrees(rootPid: number): number[] {
-  return descendants(rootPid).filter(isServe).flatMap((pid) => [pid, ...descendants(pid)]);
+async function healthy(pid: number): Promise<boolean> {
+  for (const port of listeningPorts(pid)) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return true;
+    } catch {
+      // not this port, or not answering yet
+    }
+  }
+  return false;
+}
+
+/** Each ready `embedgate serve` under rootPid and everything under it (its worker); `ready` remembers the servers seen ready. */
+async function serveTrees(rootPid: number, ready: Set<number>): Promise<number[]> {
+  const out: number[] = [];
+  for (const pid of descendants(rootPid).filter(isServe)) {
+    if (!ready.has(pid) && (await healthy(pid))) ready.add(pid);
+    if (ready.has(pid)) out.push(pid, ...descendants(pid));
+  }
+  return out;
 }
 
 export interface Throttle {
@@ -34,6 +56,7 @@ export interface Throttle {
 
 export function throttleServe(rootPid: number, opts: { runMs: number; stopMs: number }): Throttle {
   const seen = new Set<number>();
+  const ready = new Set<number>();
   let stopped: number[] = [];
   let running = true;
   const resume = () => {
@@ -50,7 +73,7 @@ export function throttleServe(rootPid: number, opts: { runMs: number; stopMs: nu
       // A late timer (a busy machine, a busy test process) lengthens the run; the stop is scaled
       // to the run as it really was, so the share holds however late the timers are.
       const ran = performance.now() - from;
-      for (const pid of serveTrees(rootPid)) {
+      for (const pid of await serveTrees(rootPid, ready)) {
         seen.add(pid);
         if (sendSignal(pid, 'SIGSTOP', `embedgate serve process ${pid}`).ok) stopped.push(pid);
       }
