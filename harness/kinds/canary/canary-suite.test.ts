@@ -98,7 +98,8 @@ const details = (s: SuiteResult) => s.details as { outcome: string; rollback?: {
 describe('canary suites end to end', () => {
   it('a clean candidate promotes 10 → 50 → 100 %, every interval in the decision log', () => {
     const s = named('promote');
-    expect(s.outcome).toBe('pass');
+    // Why it did not promote, if it did not: each interval's verdict, action and reason.
+    expect(s.outcome, JSON.stringify(details(s).decisionLog ?? s.checks)).toBe('pass');
     expect(details(s).outcome).toBe('promoted');
     const log = details(s).decisionLog.filter((n) => n.verdict === 'passed');
     expect(log.map((n) => n.label)).toEqual(['10%', '50%', '100%']);
