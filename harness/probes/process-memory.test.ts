@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { oomLines } from './oom.ts';
-import { childPids, parseSmapsRollup, parseStatus, readProcessMemory } from './process-memory.ts';
+import { createServer } from 'node:net';
+import { childPids, listeningPorts, parseSmapsRollup, parseStatus, pidListeningOn, readProcessMemory } from './process-memory.ts';
 
 const ROLLUP = `555e17d50000-7fff52b2e000 ---p 00000000 00:00 0                          [rollup]
 Rss:              500000 kB
@@ -40,5 +41,20 @@ describe('process memory', () => {
     const text = 'serve: ready\nworker: down (the embedding worker for /m.gguf killed by SIGKILL); restarting in 500 ms\nggml: failed to allocate buffer\nok';
     expect(oomLines(text)).toHaveLength(2);
     expect(oomLines('serve: ready\nall good')).toEqual([]);
+  });
+});
+
+describe('who listens on a port', () => {
+  it('finds this process behind a port it listens on, and the port among its listening ones', async () => {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      expect(pidListeningOn(port)).toBe(process.pid);
+      expect(listeningPorts(process.pid)).toContain(port);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    expect(listeningPorts(process.pid)).not.toContain(port);
   });
 });

@@ -91,12 +91,9 @@ export function processTree(pid: number): number[] {
   return all;
 }
 
-/**
- * The pid listening on a local TCP port (a local http target), found through the socket inode in
- * /proc/net/tcp{,6} and the fds of processes this user can read. undefined when not found.
- */
-export function pidListeningOn(port: number): number | undefined {
-  const inodes = new Set<string>();
+/** Listening TCP sockets on this machine: socket inode → local port, from /proc/net/tcp{,6}. */
+function listeningSockets(): Map<string, number> {
+  const sockets = new Map<string, number>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -108,9 +105,38 @@ export function pidListeningOn(port: number): number | undefined {
       const cols = line.trim().split(/\s+/);
       const local = cols[1];
       if (!local || cols[3] !== '0A') continue; // 0A = LISTEN
-      if (parseInt(local.split(':')[1]!, 16) === port) inodes.add(cols[9]!);
+      sockets.set(cols[9]!, parseInt(local.split(':')[1]!, 16));
     }
   }
+  return sockets;
+}
+
+/** The socket inodes among a process's open fds (empty when its fds cannot be read). */
+function socketInodes(pid: number | string): string[] {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const inodes: string[] = [];
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.push(m[1]!);
+    } catch {
+      // fd closed meanwhile
+    }
+  }
+  return inodes;
+}
+
+/**
+ * The pid listening on a local TCP port (a local http target), found through the socket inode in
+ * /proc/net/tcp{,6} and the fds of processes this user can read. undefined when not found.
+ */
+export function pidListeningOn(port: number): number | undefined {
+  const inodes = new Set([...listeningSockets()].filter(([, p]) => p === port).map(([inode]) => inode));
   if (inodes.size === 0) return undefined;
   let entries: string[];
   try {
@@ -118,56 +144,14 @@ export function pidListeningOn(port: number): number | undefined {
   } catch {
     return undefined;
   }
-  for (const entry of entries) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${entry}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${entry}/fd/${fd}`));
-        if (m && inodes.has(m[1]!)) return Number(entry);
-      } catch {
-        // fd closed meanwhile
-      }
-    }
-  }
+  for (const entry of entries) if (socketInodes(entry).some((i) => inodes.has(i))) return Number(entry);
   return undefined;
 }
 
-/** The local TCP ports a process listens on (its sockets' inodes matched in /proc/net/tcp{,6}); empty when none or unreadable. */
+/** The local TCP ports a process listens on; empty when none or unreadable. */
 export function listeningPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  let fds: string[];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return [];
-  }
-  for (const fd of fds) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]!);
-    } catch {
-      // fd closed meanwhile
-    }
-  }
-  const ports = new Set<number>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[3] === '0A' && inodes.has(cols[9]!)) ports.add(parseInt(cols[1]!.split(':')[1]!, 16));
-    }
-  }
-  return [...ports];
+  const sockets = listeningSockets();
+  return [...new Set(socketInodes(pid).flatMap((i) => (sockets.has(i) ? [sockets.get(i)!] : [])))];
 }
 
 /** The environment a process started with (readable for this user's processes). */
