@@ -6,9 +6,8 @@
 // the suite's result on a shard is partial, every check unjudged; `embedgate merge` ranks and
 // scores the union (merge-retrieval.ts).
 import { join } from 'node:path';
-import type { RetrievalParams } from '../kinds/retrieval/params.ts';
 import { RETRIEVAL_METRICS } from '../kinds/retrieval/metrics.ts';
-import { embedAll, loadRetrievalDataset, subsetDataset } from '../kinds/retrieval/runner.ts';
+import { embedAll, retrievalStart } from '../kinds/retrieval/runner.ts';
 import type { RunnerContext, RunnerOutput } from '../kinds/runner.ts';
 import { emptyHygiene } from '../metrics/vector-hygiene.ts';
 import { need, type EmbeddingTarget } from '../targets/target.ts';
@@ -20,16 +19,13 @@ export function shareByIndex<T>(items: readonly T[], index: number, count: numbe
 }
 
 export async function runRetrievalShard(ctx: RunnerContext): Promise<RunnerOutput> {
-  const { plan, emit, seed } = ctx;
+  const { plan, seed } = ctx;
   const shard = plan.shard!;
   if (!shard.dir) throw new Error(`retrieval suite "${plan.name}": shard ${shard.index} of ${shard.count} has no run directory to write its vectors to`);
   const who = `retrieval suite "${plan.name}"`;
   const target = need(ctx.target, who, 'info', 'embed');
   const compare = ctx.compare && need(ctx.compare, who, 'info', 'embed');
-  const params = plan.params as RetrievalParams;
-  const log = (message: string) => emit({ type: 'log', level: 'info', suite: plan.name, message });
-  const full = loadRetrievalDataset(params, plan.file, log);
-  const dataset = subsetDataset(full, params, seed);
+  const { params, log, full, dataset } = retrievalStart(ctx);
   const documents = shareByIndex(dataset.documents, shard.index, shard.count);
   const queries = shareByIndex(dataset.queries, shard.index, shard.count);
   const of = `shard ${shard.index} of ${shard.count}`;

@@ -7,15 +7,7 @@ import type { FaultEnvironment } from './inject.ts';
 import type { FaultSpec } from './params.ts';
 import { runSchedule } from './schedule.ts';
 import { faultRecord } from './timeline.ts';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { isAlive as alive } from '../../http-client/testing/processes.ts';
 
 async function abortedDuring(spec: FaultSpec): Promise<{ pids: number[]; did: string }> {
   const record = faultRecord(spec, 1000);

@@ -243,15 +243,20 @@ export function nonInferiorityUndecided(ci: PairedBootstrap, margin: number, met
   );
 }
 
+/** What every retrieval runner starts from: its parameters, a log, the dataset and the suite's subset of it. */
+export function retrievalStart(ctx: Pick<RunnerContext, 'plan' | 'emit' | 'seed'>) {
+  const params = ctx.plan.params as RetrievalParams;
+  const log = (message: string) => ctx.emit({ type: 'log', level: 'info', suite: ctx.plan.name, message });
+  const full = loadRetrievalDataset(params, ctx.plan.file, log);
+  return { params, log, full, dataset: subsetDataset(full, params, ctx.seed) };
+}
+
 export const runRetrieval: Runner = async (ctx) => {
   const { plan, emit, seed } = ctx;
   const who = `retrieval suite "${plan.name}"`;
   const target = need(ctx.target, who, 'info', 'embed');
   const compare = ctx.compare && need(ctx.compare, who, 'info', 'embed');
-  const params = plan.params as RetrievalParams;
-  const log = (message: string) => emit({ type: 'log', level: 'info', suite: plan.name, message });
-  const full = loadRetrievalDataset(params, plan.file, log);
-  const dataset = subsetDataset(full, params, seed);
+  const { params, log, full, dataset } = retrievalStart(ctx);
   log(`dataset ${dataset.dir}: ${dataset.documents.length} of ${full.documents.length} documents, ${dataset.queries.length} of ${full.queries.length} queries, revision ${dataset.revision.slice(0, 12)}`);
   const embedded = await embedDataset(ctx, target, dataset, dataset.queries, params);
   const baseEmbedded = compare && (await embedDataset(ctx, compare, dataset, dataset.queries, params));

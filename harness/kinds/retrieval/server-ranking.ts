@@ -11,8 +11,7 @@ import { need, type Target } from '../../targets/target.ts';
 import { metricWriter } from '../catalog.ts';
 import type { Runner, RunnerContext } from '../runner.ts';
 import { RETRIEVAL_METRICS } from './metrics.ts';
-import type { RetrievalParams } from './params.ts';
-import { loadRetrievalDataset, nonInferiorityUndecided, subsetDataset } from './runner.ts';
+import { nonInferiorityUndecided, retrievalStart } from './runner.ts';
 
 /** Share of hits with ids the dataset lacks above which the server's index is taken to be another corpus. */
 const FOREIGN_SHARE = 0.5;
@@ -48,14 +47,11 @@ async function rankOnServer(ctx: RunnerContext, target: Target & Required<Pick<T
 }
 
 export const runServerRanking: Runner = async (ctx) => {
-  const { plan, emit, seed } = ctx;
+  const { plan, seed } = ctx;
   const who = `retrieval suite "${plan.name}" (ranking: server)`;
   const target = need(ctx.target, who, 'info', 'search');
   const compare = ctx.compare && need(ctx.compare, who, 'info', 'search');
-  const params = plan.params as RetrievalParams;
-  const log = (message: string) => emit({ type: 'log', level: 'info', suite: plan.name, message });
-  const full = loadRetrievalDataset(params, plan.file, log);
-  const dataset = subsetDataset(full, params, seed);
+  const { params, log, full, dataset } = retrievalStart(ctx);
   // The server ranks its whole index: a document subset here would not be one there.
   if (dataset.documents.length < full.documents.length) log(`maxDocuments does not reach the server's index: it ranks all it holds; the scores are over its index, not the ${dataset.documents.length}-document subset`);
   const k = Math.min(RANKING_DEPTH, full.documents.length);

@@ -9,6 +9,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServeProcess } from '../../targets/gguf/serve-process.ts';
 import { CORPUS, health, httpClient, httpEmbeddings, maxAbsDiff, startMcpServe, writeCorpus } from './testing/serve-mcp.ts';
+import { isAlive as alive } from '../../http-client/testing/processes.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/embedgate.mjs', import.meta.url));
 type Structured = Record<string, any>;
@@ -22,15 +23,6 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('embedgate serve --mcp --stdio', () => {
   let corpus: ReturnType<typeof writeCorpus>;
